@@ -1,0 +1,44 @@
+"""Ranking the corridor's bottlenecks.
+
+A resource is a bottleneck when it is busy almost all the time, or when a large
+share of the corridor's waiting (tonne-hours spent queueing) happens in front of
+it. Train formation is left out: waiting for a train to fill is the price of
+batching, not a shortage of capacity.
+"""
+
+from __future__ import annotations
+
+CAPACITY_KINDS = {"rail_section", "station", "berth", "yard", "fleet"}
+SATURATED = 0.95
+LISTED_UTILIZATION = 0.80
+LISTED_WAIT_SHARE = 0.05
+
+
+def rank_bottlenecks(resources: list[dict], top: int = 5) -> list[dict]:
+    candidates = [r for r in resources if r["kind"] != "train_formation"]
+    total_wait = sum(r["wait_tonne_hours"] for r in candidates) or 1.0
+    rows = []
+    for r in candidates:
+        share = r["wait_tonne_hours"] / total_wait
+        util = r["utilization"] if r["kind"] in CAPACITY_KINDS else 0.0
+        growing = util >= SATURATED and r["queue_at_end"] > max(5, 2 * r["mean_queue"])
+        if util < LISTED_UTILIZATION and share < LISTED_WAIT_SHARE:
+            continue
+        rows.append((growing, util >= SATURATED, share, util, r, _reason(r, util, share, growing)))
+    rows.sort(key=lambda t: (t[0], t[1], t[2], t[3]), reverse=True)
+    return [
+        {"name": r["name"], "kind": r["kind"], "utilization": util, "wait_share": share, "reason": reason}
+        for _, _, share, util, r, reason in rows[:top]
+    ]
+
+
+def _reason(r: dict, util: float, share: float, growing: bool) -> str:
+    parts = []
+    if r["kind"] == "weather":
+        parts.append(f"closed {r['utilization']:.0%} of the time")
+    elif util:
+        parts.append(f"utilization {util:.0%}")
+    parts.append(f"{share:.0%} of all waiting (mean wait {r['mean_wait_hours']:.1f} h, max queue {r['max_queue']})")
+    if growing:
+        parts.append(f"queue growing: {r['queue_at_end']} waiting at the end")
+    return "; ".join(parts)

@@ -1,0 +1,80 @@
+"""KPIs of one run, from its records: throughput, transit times, resources, mass balance.
+
+Statistics cover the measured window only (after the warm-up); the mass balance
+covers the whole run, because every tonne generated since hour 0 must be
+either delivered or still somewhere in the corridor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.corridor import RawResult
+from .bottlenecks import rank_bottlenecks
+
+DAYS_PER_YEAR = 365.0
+
+
+def kpis(raw: RawResult) -> dict:
+    sc = raw.scenario
+    per_year = DAYS_PER_YEAR / sc.horizon_days
+    w0, w1 = raw.warmup_hours, raw.end_hours
+    delivered = [d for d in raw.deliveries if w0 <= d.delivered < w1]
+    out: dict = {
+        "delivered_tonnes_per_year": {"mean": sum(d.tonnes for d in delivered) * per_year},
+        "delivered_teu_per_year": {"mean": sum(d.teu for d in delivered) * per_year},
+        "delivered_consignments_per_year": {"mean": len(delivered) * per_year},
+    }
+    by_flow: dict[str, list] = {name: [] for name in sc.flows}
+    for d in delivered:
+        by_flow[d.flow].append(d)
+    out["delivered_tonnes_per_year_by_flow"] = {
+        name: {"mean": sum(d.tonnes for d in ds) * per_year} for name, ds in by_flow.items()
+    }
+    out["demand_tonnes_per_year_by_flow"] = {name: {"mean": f.tonnes_per_year} for name, f in sc.flows.items()}
+    out["transit_days"] = {name: transit_stats(ds) for name, ds in by_flow.items()}
+    return out
+
+
+def transit_stats(deliveries: list) -> dict:
+    if not deliveries:
+        return {"mean": None, "p50": None, "p95": None, "n": 0}
+    days = np.array([(d.delivered - d.created) / 24.0 for d in deliveries])
+    return {
+        "mean": float(days.mean()),
+        "p50": float(np.percentile(days, 50)),
+        "p95": float(np.percentile(days, 95)),
+        "n": int(days.size),
+    }
+
+
+def resources(raw: RawResult) -> list[dict]:
+    return [m.summary(raw.end_hours) for m in raw.monitors]
+
+
+def mass_balance(raw: RawResult) -> dict:
+    generated = raw.generated_tonnes
+    delivered = sum(d.tonnes for d in raw.deliveries)
+    in_system = sum(c.tonnes for c in raw.in_system)
+    ids = [c.id for c in raw.in_system] + [d.consignment for d in raw.deliveries]
+    return {
+        "generated_tonnes": generated,
+        "delivered_tonnes": delivered,
+        "in_system_tonnes": in_system,
+        "generated_consignments": raw.generated_consignments,
+        "delivered_consignments": len(raw.deliveries),
+        "in_system_consignments": len(raw.in_system),
+        # Each consignment is found exactly once: delivered, or somewhere in the corridor.
+        "balanced": abs(generated - delivered - in_system) <= 1e-6 * max(generated, 1.0)
+        and len(ids) == len(set(ids)) == raw.generated_consignments,
+    }
+
+
+def summarize(raw: RawResult) -> dict:
+    res = resources(raw)
+    return {
+        "kpis": kpis(raw),
+        "resources": res,
+        "bottlenecks": rank_bottlenecks(res),
+        "mass_balance": mass_balance(raw),
+    }

@@ -1,0 +1,55 @@
+"""Consignments (a wagon group or a block of containers of one flow) and demand.
+
+A consignment carries its size in every unit the corridor counts in (tonnes,
+TEU, wagons), its itinerary, and the visit it is making now; the visit becomes
+an immutable `Visit` row when the consignment leaves the node.
+"""
+
+from __future__ import annotations
+
+from ..records import Visit
+
+
+class Consignment:
+    __slots__ = (
+        "id", "flow", "tonnes", "teu", "wagons", "created", "route", "leg",
+        "queued_at", "yard", "node", "arrival", "service_start", "service_end", "blocked",
+    )
+
+    def __init__(self, cid: int, flow: str, size: dict, created: float, route):
+        self.id = cid
+        self.flow = flow
+        self.tonnes = size["tonnes"]
+        self.teu = size["teu"]
+        self.wagons = size["wagons"]
+        self.created = created
+        self.route = route          # the flow's compiled Route
+        self.leg = 0                # index of the next leg to take
+        self.queued_at = created
+        self.yard = None            # the Yard it occupies, if any
+        self.node = None
+        self.arrival = created
+        self.service_start = None
+        self.service_end = None
+        self.blocked = 0.0
+
+    def arrive(self, node: str, now: float) -> None:
+        self.node = node
+        self.arrival = now
+        self.service_start = None
+        self.service_end = None
+        self.blocked = 0.0
+
+    def served(self, start: float, end: float) -> None:
+        if self.service_start is None:  # the first service at a node is the one recorded
+            self.service_start = start
+            self.service_end = end
+
+    def depart(self, now: float, log: list) -> None:
+        start = self.service_start if self.service_start is not None else now
+        end = self.service_end if self.service_end is not None else start
+        log.append(Visit(self.id, self.flow, self.node, self.arrival, start, end, now, self.blocked,
+                         self.tonnes, self.teu))
+        if self.yard is not None:
+            self.yard.leave(self)
+            self.yard = None

@@ -1,0 +1,138 @@
+"""Vessel fleets on a sea link: rail ferries, container feeders, tankers.
+
+The vessels of a fleet shuttle between the link's two ports with no timetable
+(F5): at each port a vessel takes a berth, unloads, loads what waits for the
+other side, and sails when full (its usable capacity, after the draft limit) or
+when it has waited `max_wait_hours` at the berth. With nothing to load it goes
+back in ballast if cargo waits on the other side, and otherwise stays until
+cargo arrives at either end. A vessel neither leaves nor enters a port closed by
+weather; it holds its berth while it waits out a storm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import simpy
+
+from ..records import Voyage
+from .batching import BatchQueue
+from .distributions import Sampler
+from .monitor import ResourceMonitor
+from .server import Server
+from .weather import PortWeather
+
+
+@dataclass
+class PortEnd:
+    """One end of a sea link, as the fleet sees it."""
+
+    node: str
+    berths: Server
+    rate_per_hour: float
+    fixed_hours: float
+    weather: PortWeather
+    outbound: BatchQueue      # cargo waiting here for this fleet
+
+
+class Vessel:
+    __slots__ = ("id", "cargo")
+
+    def __init__(self, vid: int):
+        self.id = vid
+        self.cargo: list = []
+
+    @property
+    def tonnes(self) -> float:
+        return sum(c.tonnes for c in self.cargo)
+
+
+class FleetShuttle:
+    def __init__(self, env: simpy.Environment, name: str, unit: str, vessels: int, usable_capacity: float,
+                 max_wait_hours: float, crossing: Sampler, ends: tuple[PortEnd, PortEnd],
+                 monitor: ResourceMonitor, visits: list, voyages: list, on_unloaded):
+        self.env = env
+        self.name = name
+        self.unit = unit
+        self.capacity = usable_capacity
+        self.max_wait_hours = max_wait_hours
+        self.crossing = crossing
+        self.ends = ends
+        self.monitor = monitor          # busy = vessels not idle for want of cargo
+        self.visits = visits
+        self.voyages = voyages
+        self.on_unloaded = on_unloaded
+        self.vessels = [Vessel(i) for i in range(vessels)]
+        monitor.busy.set(env.now, vessels)
+        for v in self.vessels:
+            env.process(self._shuttle(v))
+
+    def _handling_hours(self, end: PortEnd, cargo: list) -> float:
+        load = sum(getattr(c, self.unit) for c in cargo)
+        return end.fixed_hours + load / end.rate_per_hour
+
+    def _shuttle(self, v: Vessel):
+        env = self.env
+        k = 0  # every vessel starts at the link's `from` port
+        while True:
+            here, there = self.ends[k], self.ends[1 - k]
+            yield from self._weather(v, here)
+            berth = here.berths.request(v.tonnes)
+            yield berth
+            if v.cargo:
+                start = env.now
+                yield env.timeout(self._handling_hours(here, v.cargo))
+                for c in v.cargo:
+                    c.served(start, env.now)
+                yield from self.on_unloaded(v.cargo, here.node)
+            self.monitor.busy.add(env.now, -1)
+            yield from self._gather(v, here, there)
+            self.monitor.busy.add(env.now, 1)
+            if v.cargo:
+                start = env.now
+                yield env.timeout(self._handling_hours(here, v.cargo))
+                for c in v.cargo:
+                    c.served(start, env.now)
+            yield from self._weather(v, here, there)
+            here.berths.release(berth)
+            departed = env.now
+            for c in v.cargo:
+                c.depart(departed, self.visits)
+            yield env.timeout(self.crossing())
+            arrived = env.now
+            for c in v.cargo:
+                c.arrive(there.node, arrived)
+            self.voyages.append(Voyage(self.name, v.id, here.node, there.node, departed, arrived,
+                                       sum(getattr(c, self.unit) for c in v.cargo), self.unit, v.tonnes))
+            k = 1 - k
+
+    def _gather(self, v: Vessel, here: PortEnd, there: PortEnd):
+        """Wait at the berth for a full load or the maximum wait; the batch goes on board at once."""
+        env = self.env
+        deadline = env.now + self.max_wait_hours
+        while True:
+            full = here.outbound.collect(self.capacity)
+            if not full.triggered and deadline > env.now:
+                yield full | env.timeout(deadline - env.now)
+            if full.triggered:
+                v.cargo = full.value
+                return
+            here.outbound.cancel(full)
+            v.cargo = here.outbound.take(self.capacity)
+            if v.cargo or there.outbound.items:
+                return  # sail part-loaded, or in ballast to where cargo waits
+            yield here.outbound.when_nonempty() | there.outbound.when_nonempty()
+            if not here.outbound.items:
+                return
+            deadline = env.now + self.max_wait_hours
+
+    def _weather(self, v: Vessel, *ports: PortEnd):
+        env = self.env
+        while True:
+            closed = next((p for p in ports if not p.weather.is_open), None)
+            if closed is None:
+                return
+            held = env.now
+            closed.weather.monitor.arrive(held)
+            yield closed.weather.wait_open()
+            closed.weather.monitor.start_service(env.now, held, v.tonnes)

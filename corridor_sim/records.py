@@ -1,0 +1,68 @@
+"""What the model records: one immutable row type per kind of event.
+
+The model only appends these rows; every KPI is computed from them afterwards.
+Each type turns straight into a DataFrame with `to_frame`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+
+class Visit(NamedTuple):
+    """A consignment's stay at one node (hours from simulated hour 0).
+
+    arrival → service_start: waiting (for a station, a berth, a train or a vessel);
+    service_start → service_end: processing (station service and dwell, vessel
+    loading or unloading); service_end → departure: waiting to leave (a rail slot,
+    the weather, room in the yard: `blocked_hours` of it for a full yard).
+    """
+
+    consignment: int
+    flow: str
+    node: str
+    arrival: float
+    service_start: float
+    service_end: float
+    departure: float
+    blocked_hours: float
+    tonnes: float
+    teu: float
+
+
+class Delivery(NamedTuple):
+    consignment: int
+    flow: str
+    created: float
+    delivered: float
+    tonnes: float
+    teu: float
+
+
+class TrainRun(NamedTuple):
+    train: int
+    origin: str
+    destination: str
+    formed: float
+    arrived: float
+    wagons: float
+    consignments: int
+    tonnes: float
+
+
+class Voyage(NamedTuple):
+    fleet: str
+    vessel: int
+    origin: str
+    destination: str
+    departed: float
+    arrived: float
+    load: float
+    unit: str
+    tonnes: float
+
+
+def to_frame(rows: list, row_type: type) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=row_type._fields)

@@ -1,0 +1,170 @@
+"""Reading scenario files: YAML, `extends:` families, `--set` overrides, validation.
+
+Everything that can go wrong with a user's file surfaces here as one
+`ScenarioError` naming the file, the field path and the problem.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import ScenarioError, format_path
+from .network import check_network
+from .schema import Scenario
+
+
+def _read_mapping(path: Path, shown: str) -> dict:
+    if not path.exists():
+        raise ScenarioError(shown, "", "file not found")
+    if path.is_dir():
+        raise ScenarioError(shown, "", "is a directory, not a scenario file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(shown, "", f"cannot be read ({exc})") from None
+    try:
+        # safe_load: no Python object tags, ever.
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(shown, where, f"YAML syntax error: {problem}") from None
+    if data is None:
+        raise ScenarioError(shown, "", "the file is empty")
+    if not isinstance(data, dict):
+        raise ScenarioError(shown, "", f"the top level must be a mapping of fields, not a {type(data).__name__}")
+    return data
+
+
+def merge(parent: dict, child: dict) -> dict:
+    """Child overrides parent; mappings merge key by key, lists and scalars are replaced.
+
+    A child value of `null` removes the key (e.g. drop a link in a study scenario).
+    """
+    out = copy.deepcopy(parent)
+    for key, value in child.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict:
+    """The scenario as a plain mapping with `extends:` resolved (the key itself removed)."""
+    path = Path(path)
+    shown = str(path)
+    resolved = path.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(str(p) for p in (*_chain, resolved))
+        raise ScenarioError(shown, "extends", f"cycle of extends: {cycle}")
+    data = _read_mapping(path, shown)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return data
+    if not isinstance(parent_ref, str):
+        raise ScenarioError(shown, "extends", "must be the path of a scenario file")
+    parent_path = path.parent / parent_ref
+    if not parent_path.exists():
+        raise ScenarioError(shown, "extends", f"parent scenario not found: {parent_path}")
+    parent = load_raw(parent_path, (*_chain, resolved))
+    return merge(parent, data)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """'nodes.dostyk.station.servers=4' -> (['nodes', 'dostyk', 'station', 'servers'], 4).
+
+    The value is read as one YAML scalar (or flow list): parsed, never evaluated.
+    """
+    if "=" not in text:
+        raise ValueError(f"--set {text!r}: expected path.to.field=value")
+    key, _, raw = text.partition("=")
+    parts = [p for p in key.strip().split(".")]
+    if not key.strip() or any(not p for p in parts):
+        raise ValueError(f"--set {text!r}: empty field name in the path")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return parts, value
+
+
+def apply_overrides(data: dict, overrides: list[str], shown: str) -> dict:
+    data = copy.deepcopy(data)
+    for text in overrides:
+        try:
+            parts, value = parse_override(text)
+        except ValueError as exc:
+            raise ScenarioError(shown, "--set", str(exc)) from None
+        node: Any = data
+        for depth, part in enumerate(parts[:-1]):
+            if not isinstance(node, dict) or part not in node:
+                raise ScenarioError(shown, ".".join(parts[: depth + 1]), f"--set {text!r}: no such field in the scenario")
+            node = node[part]
+        if not isinstance(node, dict):
+            raise ScenarioError(shown, ".".join(parts[:-1]), f"--set {text!r}: not a mapping of fields")
+        node[parts[-1]] = value
+    return data
+
+
+def validate(data: dict, shown: str) -> Scenario:
+    """Typed validation, then the cross-checks between nodes, links, fleets and flows."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = _user_path(data, err["loc"], keep_last=err["type"] == "missing")
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        more = len(exc.errors()) - 1
+        if more:
+            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ScenarioError(shown, format_path(loc), msg) from None
+    problems = check_network(scenario)
+    if problems:
+        path, msg = problems[0]
+        if len(problems) > 1:
+            msg += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+        raise ScenarioError(shown, path, msg)
+    return scenario
+
+
+def _user_path(data: Any, loc: tuple, keep_last: bool) -> tuple:
+    """The error location as the user wrote it.
+
+    pydantic puts the chosen member of a union ('rail', 'exponential', 'float',
+    'function-after[...]') into error locations; users never wrote those. Walk the
+    input along the location and keep only the keys that are really there.
+    """
+    out = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif last and keep_last:
+            out.append(part)
+    return tuple(out)
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> tuple[Scenario, dict]:
+    """Load, resolve and validate a scenario file. Returns the typed scenario and the resolved mapping."""
+    shown = str(path)
+    data = load_raw(path)
+    data = apply_overrides(data, overrides or [], shown)
+    return validate(data, shown), data

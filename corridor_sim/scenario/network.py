@@ -1,0 +1,191 @@
+"""The corridor as a graph: cross-checks between nodes, links, fleets and flows, and
+each flow's route compiled into legs (a train ride, a sea crossing, a transfer).
+
+networkx finds the paths (shortest by distance between a flow's waypoints); the
+same graph serves the static capacity analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .schema import ContainerFlow, RailLink, Scenario, SeaLink, consignment_size
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One link run in one direction."""
+
+    link: str
+    origin: str
+    destination: str
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A stretch of a route on one carrier: one train, one vessel, or a transfer.
+
+    Cargo is handed over only at a leg's ends (break nodes); within a rail leg the
+    train stays together through stations (gauge change, border, locomotive change).
+    """
+
+    mode: str  # "rail" | "sea" | "transfer"
+    start: str
+    end: str
+    hops: tuple[Hop, ...]
+
+    @property
+    def key(self) -> tuple:
+        return (self.mode, tuple(h.link for h in self.hops), self.start, self.end)
+
+
+def link_graph(scenario: Scenario) -> nx.MultiGraph:
+    g = nx.MultiGraph()
+    g.add_nodes_from(scenario.nodes)
+    for link_id, link in scenario.links.items():
+        if link.from_ in scenario.nodes and link.to in scenario.nodes:
+            g.add_edge(link.from_, link.to, key=link_id, distance_km=link.distance_km, mode=link.mode)
+    return g
+
+
+def flow_path(scenario: Scenario, g: nx.MultiGraph, flow_name: str) -> tuple[list[str], list[str]]:
+    """Nodes and link ids of a flow's path. Raises ValueError with the reason if there is none."""
+    flow = scenario.flows[flow_name]
+    waypoints = list(flow.route or [])
+    if not waypoints or waypoints[0] != flow.origin:
+        waypoints.insert(0, flow.origin)
+    if waypoints[-1] != flow.destination:
+        waypoints.append(flow.destination)
+    nodes: list[str] = [waypoints[0]]
+    for a, b in zip(waypoints, waypoints[1:]):
+        try:
+            part = nx.shortest_path(g, a, b, weight="distance_km")
+        except nx.NetworkXNoPath:
+            raise ValueError(f"no path from '{a}' to '{b}' over the scenario's links") from None
+        nodes.extend(part[1:])
+    if len(set(nodes)) != len(nodes):
+        raise ValueError(f"the path visits a node twice: {' -> '.join(nodes)}")
+    links = []
+    for a, b in zip(nodes, nodes[1:]):
+        edges = g.get_edge_data(a, b)
+        links.append(min(edges, key=lambda k: edges[k]["distance_km"]))
+    return nodes, links
+
+
+def compile_legs(scenario: Scenario, nodes: list[str], links: list[str]) -> list[Leg]:
+    """Split a path into legs at break nodes: ports, mode changes, consignment-level
+    stations and nodes that form trains."""
+    legs: list[Leg] = []
+    hops: list[Hop] = []
+    mode = None
+    start = nodes[0]
+    for a, b, link_id in zip(nodes, nodes[1:], links):
+        link_mode = scenario.links[link_id].mode
+        if hops and link_mode != mode:
+            legs.append(Leg(mode, start, a, tuple(hops)))
+            hops, start = [], a
+        mode = link_mode
+        hops.append(Hop(link_id, a, b))
+        if b != nodes[-1] and _is_break(scenario, b, link_mode):
+            legs.append(Leg(mode, start, b, tuple(hops)))
+            hops, start = [], b
+    if hops:
+        legs.append(Leg(mode, start, nodes[-1], tuple(hops)))
+    return legs
+
+
+def _is_break(scenario: Scenario, node_id: str, mode: str) -> bool:
+    node = scenario.nodes[node_id]
+    if mode != "rail":
+        return True  # sea and transfer legs are one hop each
+    return (
+        node.kind == "port"
+        or node.train_formation is not None
+        or (node.station is not None and node.station.serves == "consignment")
+    )
+
+
+def check_network(scenario: Scenario) -> list[tuple[str, str]]:
+    """Everything the types alone cannot check. Returns (field path, problem) pairs."""
+    problems: list[tuple[str, str]] = []
+    nodes = scenario.nodes
+
+    for nid, node in nodes.items():
+        if node.weather is not None and not node.berths:
+            problems.append((f"nodes.{nid}.weather", "weather closures apply to ports: this node has no berths"))
+
+    fleet_links: dict[str, str] = {}
+    for lid, link in scenario.links.items():
+        for end, field in ((link.from_, "from"), (link.to, "to")):
+            if end not in nodes:
+                problems.append((f"links.{lid}.{field}", f"unknown node '{end}'"))
+        if link.from_ == link.to:
+            problems.append((f"links.{lid}.to", "a link must join two different nodes"))
+        if isinstance(link, SeaLink):
+            fleet = scenario.fleets.get(link.fleet)
+            if fleet is None:
+                problems.append((f"links.{lid}.fleet", f"unknown fleet '{link.fleet}'"))
+                continue
+            if link.fleet in fleet_links:
+                problems.append((f"links.{lid}.fleet", f"fleet '{link.fleet}' already serves link '{fleet_links[link.fleet]}'"))
+            fleet_links[link.fleet] = lid
+            for end in (link.from_, link.to):
+                if end in nodes and not any(b.handles == fleet.unit for b in nodes[end].berths.values()):
+                    problems.append(
+                        (f"nodes.{end}.berths", f"no berth handles {fleet.unit} for fleet '{link.fleet}' on link '{lid}'")
+                    )
+    for fid in scenario.fleets:
+        if fid not in fleet_links:
+            problems.append((f"fleets.{fid}", "no sea link uses this fleet"))
+    if problems:
+        return problems
+
+    g = link_graph(scenario)
+    for fname, flow in scenario.flows.items():
+        for field in ("origin", "destination"):
+            ref = getattr(flow, field)
+            if ref not in nodes:
+                problems.append((f"flows.{fname}.{field}", f"unknown node '{ref}'"))
+        for i, ref in enumerate(flow.route or []):
+            if ref not in nodes:
+                problems.append((f"flows.{fname}.route[{i}]", f"unknown node '{ref}'"))
+        if problems:
+            continue
+        if flow.origin == flow.destination:
+            problems.append((f"flows.{fname}.destination", "destination is the origin"))
+            continue
+        try:
+            path_nodes, path_links = flow_path(scenario, g, fname)
+        except ValueError as exc:
+            problems.append((f"flows.{fname}.route", str(exc)))
+            continue
+        problems.extend(_check_fit(scenario, fname, compile_legs(scenario, path_nodes, path_links)))
+    return problems
+
+
+def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[str, str]]:
+    """A consignment is never split: it must fit the trains and vessels of its route."""
+    flow = scenario.flows[fname]
+    size = consignment_size(flow)
+    out = []
+    for leg in legs:
+        if leg.mode == "rail":
+            formation = scenario.nodes[leg.start].train_formation or scenario.default_train_formation
+            if size["wagons"] > formation.max_wagons:
+                out.append((f"flows.{fname}", f"a consignment of {size['wagons']:g} wagons does not fit the "
+                            f"{formation.max_wagons}-wagon trains formed at '{leg.start}'"))
+        elif leg.mode == "sea":
+            link = scenario.links[leg.hops[0].link]
+            fleet = scenario.fleets[link.fleet]
+            if fleet.unit == "teu" and not isinstance(flow, ContainerFlow):
+                out.append((f"flows.{fname}", f"{flow.cargo} cargo cannot go on fleet '{link.fleet}', which carries containers"))
+            elif size[fleet.unit] > fleet.usable_capacity:
+                out.append((f"flows.{fname}", f"a consignment of {size[fleet.unit]:g} {fleet.unit} exceeds the usable "
+                            f"capacity of fleet '{link.fleet}' ({fleet.usable_capacity:g} {fleet.unit})"))
+    return out
+
+
+def rail_links(scenario: Scenario) -> dict[str, RailLink]:
+    return {k: v for k, v in scenario.links.items() if isinstance(v, RailLink)}

@@ -1,0 +1,367 @@
+"""The scenario schema: typed, validated data with no behaviour.
+
+Every model forbids unknown keys, so a typo in a scenario file is an error and
+not a silently ignored field. Units are carried in field names (`_hours`,
+`_km`, `_per_day`, `_tonnes`, `_teu`, `_wagons`).
+
+Collections (nodes, links, fleets, flows) are mappings keyed by id: error paths
+read `nodes.dostyk.station.servers` and `--set` reaches any field by the same
+path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------
+# Service-time distributions (hours)
+# --------------------------------------------------------------------------
+
+
+class Deterministic(Strict):
+    """A fixed duration."""
+
+    dist: Literal["deterministic"]
+    value: NonNegativeFloat
+
+
+class Exponential(Strict):
+    """Memoryless durations: the M in M/M/c."""
+
+    dist: Literal["exponential"]
+    mean: PositiveFloat
+
+
+class Lognormal(Strict):
+    """Right-skewed dwell times (border and port dwell), by mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
+    mean: PositiveFloat
+    cv: PositiveFloat
+
+
+class Gamma(Strict):
+    """Gamma (Erlang when 1/cv² is whole) by mean and coefficient of variation."""
+
+    dist: Literal["gamma"]
+    mean: PositiveFloat
+    cv: PositiveFloat
+
+
+class Uniform(Strict):
+    dist: Literal["uniform"]
+    low: NonNegativeFloat
+    high: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if self.high < self.low:
+            raise ValueError("high must be >= low")
+        return self
+
+
+class Triangular(Strict):
+    dist: Literal["triangular"]
+    low: NonNegativeFloat
+    mode: NonNegativeFloat
+    high: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        if not (self.low <= self.mode <= self.high) or self.low == self.high:
+            raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+
+DistributionSpec = Annotated[
+    Union[Deterministic, Exponential, Lognormal, Gamma, Uniform, Triangular],
+    Field(discriminator="dist"),
+]
+# A bare number is a fixed duration: `service_hours: 4.25`.
+Duration = Union[NonNegativeFloat, DistributionSpec]
+
+
+def mean_of(d: Duration) -> float:
+    """Mean of a duration spec, for static capacity estimates."""
+    if isinstance(d, (int, float)):
+        return float(d)
+    if isinstance(d, Deterministic):
+        return d.value
+    if isinstance(d, (Uniform,)):
+        return (d.low + d.high) / 2
+    if isinstance(d, Triangular):
+        return (d.low + d.mode + d.high) / 3
+    return d.mean
+
+
+# --------------------------------------------------------------------------
+# Nodes
+# --------------------------------------------------------------------------
+
+NodeKind = Literal[
+    "origin_terminal",
+    "border_station",
+    "gauge_change",
+    "junction",
+    "hub",
+    "port",
+    "destination",
+    "station",
+]
+
+
+class Station(Strict):
+    """A multi-server station: c servers, a service time, FIFO queue (M/G/c).
+
+    `serves: train` processes whole trains on a number of tracks (gauge change,
+    border inspection, locomotive change); `serves: consignment` processes each
+    consignment on its own (customs per shipment, the M/M/c validation station).
+    """
+
+    serves: Literal["train", "consignment"] = "train"
+    servers: PositiveInt
+    service_hours: Duration
+    dwell_hours: Duration = Field(
+        default=0.0,
+        description="Delay after service with no server held (customs, documents): an infinite-server stage.",
+    )
+
+
+class TrainFormation(Strict):
+    """Trains are formed from waiting consignments: by size, with a maximum wait."""
+
+    max_wagons: PositiveInt
+    max_wait_hours: PositiveFloat
+
+
+class BerthGroup(Strict):
+    """Berths of one kind at a port. A vessel holds a berth while it loads or unloads."""
+
+    handles: Literal["wagons", "teu", "tonnes"]
+    count: PositiveInt
+    rate_per_hour: PositiveFloat = Field(description="Units (wagons, TEU or tonnes) handled per hour per berth.")
+    fixed_hours: NonNegativeFloat = Field(default=0.0, description="Mooring, documents, ramp set-up per call.")
+
+
+class Weather(Strict):
+    """Weather closures of a port: alternating open and closed spells.
+
+    `closed_share_by_month[m]` is the share of calendar month m (January first)
+    during which the port is closed; closures last `mean_closure_hours` on
+    average (exponential spells).
+    """
+
+    closed_share_by_month: Annotated[list[Annotated[float, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
+    mean_closure_hours: PositiveFloat
+
+
+class Yard(Strict):
+    """Finite storage at a port, per unit. A full yard blocks unloading upstream; cargo is never dropped."""
+
+    capacity_teu: PositiveFloat | None = None
+    capacity_wagons: PositiveFloat | None = None
+    capacity_tonnes: PositiveFloat | None = None
+
+
+class Node(Strict):
+    name: str | None = None
+    kind: NodeKind
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    country: str | None = None
+    station: Station | None = None
+    train_formation: TrainFormation | None = None
+    berths: dict[Identifier, BerthGroup] = Field(default_factory=dict)
+    yard: Yard | None = None
+    weather: Weather | None = None
+
+
+# --------------------------------------------------------------------------
+# Links
+# --------------------------------------------------------------------------
+
+
+class RailLink(Strict):
+    """A rail section: a capacity in trains per day each way, and a running speed."""
+
+    mode: Literal["rail"]
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    distance_km: PositiveFloat
+    speed_km_per_day: PositiveFloat
+    capacity_trains_per_day: PositiveFloat
+
+
+class SeaLink(Strict):
+    """A sea leg served by a vessel fleet shuttling between its two ports."""
+
+    mode: Literal["sea"]
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    distance_km: PositiveFloat
+    fleet: Identifier
+
+
+class TransferLink(Strict):
+    """A move of single consignments with a travel time and no capacity limit (truck shuttle, pipeline, internal move)."""
+
+    mode: Literal["transfer"]
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    distance_km: NonNegativeFloat = 0.0
+    travel_hours: Duration = 0.0
+
+
+Link = Annotated[Union[RailLink, SeaLink, TransferLink], Field(discriminator="mode")]
+
+
+# --------------------------------------------------------------------------
+# Vessel fleets
+# --------------------------------------------------------------------------
+
+
+class Fleet(Strict):
+    """Vessels of one type shuttling on one sea link; they sail when loaded or after a maximum wait.
+
+    Exactly one capacity is given; it is the unit the vessels and their berths count in.
+    """
+
+    vessels: PositiveInt
+    capacity_wagons: PositiveFloat | None = None
+    capacity_teu: PositiveFloat | None = None
+    capacity_tonnes: PositiveFloat | None = None
+    load_factor: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=1.0, description="Share of the capacity usable (draft limits: 0.70–0.75 on the Caspian)."
+    )
+    crossing_hours: Duration
+    max_wait_hours: PositiveFloat
+
+    @model_validator(mode="after")
+    def _one_capacity(self) -> "Fleet":
+        given = [u for u in ("wagons", "teu", "tonnes") if getattr(self, f"capacity_{u}") is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of capacity_wagons, capacity_teu, capacity_tonnes")
+        return self
+
+    @property
+    def unit(self) -> str:
+        return next(u for u in ("wagons", "teu", "tonnes") if getattr(self, f"capacity_{u}") is not None)
+
+    @property
+    def usable_capacity(self) -> float:
+        return getattr(self, f"capacity_{self.unit}") * self.load_factor
+
+
+# --------------------------------------------------------------------------
+# Demand flows
+# --------------------------------------------------------------------------
+
+
+class _FlowBase(Strict):
+    origin: Identifier
+    destination: Identifier
+    route: list[Identifier] | None = Field(
+        default=None,
+        description="Waypoints from origin to destination; the path between waypoints is the shortest by distance.",
+    )
+    tonnes_per_year: PositiveFloat
+    seasonality: Annotated[list[NonNegativeFloat], Field(min_length=12, max_length=12)] = Field(
+        default_factory=lambda: [1.0] * 12,
+        description="Relative weight of each calendar month, January first; normalised to a mean of 1.",
+    )
+    arrivals: Literal["poisson", "regular"] = "poisson"
+
+    @field_validator("seasonality")
+    @classmethod
+    def _some_weight(cls, v: list[float]) -> list[float]:
+        if sum(v) <= 0:
+            raise ValueError("at least one month needs a positive weight")
+        return v
+
+
+class ContainerFlow(_FlowBase):
+    """Blocks of containers; `consignment_teu` TEU per consignment."""
+
+    cargo: Literal["container"]
+    tonnes_per_teu: PositiveFloat
+    consignment_teu: PositiveFloat
+    teu_per_wagon: PositiveFloat = 2.0
+
+
+class WagonloadFlow(_FlowBase):
+    """Conventional wagon groups (grain, metals, cotton); `consignment_wagons` wagons each."""
+
+    cargo: Literal["wagonload"]
+    tonnes_per_wagon: PositiveFloat
+    consignment_wagons: PositiveInt
+
+
+class LiquidBulkFlow(_FlowBase):
+    """Oil and other liquid bulk, in parcels of `consignment_tonnes`; tank wagons where it goes by rail."""
+
+    cargo: Literal["liquid_bulk"]
+    consignment_tonnes: PositiveFloat
+    tonnes_per_wagon: PositiveFloat = 60.0
+
+
+Flow = Annotated[Union[ContainerFlow, WagonloadFlow, LiquidBulkFlow], Field(discriminator="cargo")]
+
+
+def consignment_size(flow: ContainerFlow | WagonloadFlow | LiquidBulkFlow) -> dict[str, float]:
+    """Tonnes, TEU and wagons of one consignment of a flow."""
+    if isinstance(flow, ContainerFlow):
+        return {
+            "tonnes": flow.consignment_teu * flow.tonnes_per_teu,
+            "teu": flow.consignment_teu,
+            "wagons": flow.consignment_teu / flow.teu_per_wagon,
+        }
+    if isinstance(flow, WagonloadFlow):
+        return {
+            "tonnes": flow.consignment_wagons * flow.tonnes_per_wagon,
+            "teu": 0.0,
+            "wagons": float(flow.consignment_wagons),
+        }
+    return {
+        "tonnes": flow.consignment_tonnes,
+        "teu": 0.0,
+        "wagons": flow.consignment_tonnes / flow.tonnes_per_wagon,
+    }
+
+
+# --------------------------------------------------------------------------
+# The scenario
+# --------------------------------------------------------------------------
+
+
+class Scenario(Strict):
+    """A whole corridor study: network, fleets, demand, and the simulated period."""
+
+    extends: str | None = Field(default=None, description="Path of a parent scenario, relative to this file.")
+    name: Identifier
+    description: str = ""
+    start_date: dt.date = Field(description="Calendar date at simulated hour 0 (the start of the warm-up).")
+    warmup_days: NonNegativeFloat = Field(description="Simulated before statistics start.")
+    horizon_days: PositiveFloat = Field(description="Length of the measured window, after the warm-up.")
+    seed: Annotated[int, Field(ge=0)]
+    default_train_formation: TrainFormation = Field(
+        default=TrainFormation(max_wagons=57, max_wait_hours=48),
+        description="Used where a node forming trains has no `train_formation` of its own.",
+    )
+    nodes: Annotated[dict[Identifier, Node], Field(min_length=1)]
+    links: dict[Identifier, Link] = Field(default_factory=dict)
+    fleets: dict[Identifier, Fleet] = Field(default_factory=dict)
+    flows: Annotated[dict[Identifier, Flow], Field(min_length=1)]
