@@ -331,8 +331,15 @@ class CorridorModel:
         out.extend(self.in_flight.values())
         return out
 
-    def run(self) -> RawResult:
-        self.env.run(until=self.end)
+    def run(self, progress=None) -> RawResult:
+        """Simulate to the end of the window. `progress(done_hours, total_hours)` is called as it goes."""
+        if progress is None:
+            self.env.run(until=self.end)
+        else:
+            steps = 50
+            for i in range(1, steps + 1):
+                self.env.run(until=self.end * i / steps)
+                progress(self.env.now, self.end)
         for f in self.formations.values():
             f.queue.monitor.notes["utilization"] = f.fill()
             f.queue.monitor.notes["trains"] = f.trains
