@@ -1,8 +1,8 @@
 """Ranking the corridor's bottlenecks.
 
-A resource is a bottleneck when it is busy almost all the time, or when a large
-share of the corridor's waiting (tonne-hours spent queueing) happens in front of
-it. Train formation is left out: waiting for a train to fill is the price of
+Resources are ranked by their share of the corridor's waiting (tonne-hours spent
+queueing in front of them), a queue still growing at the end first; utilisation
+is reported beside it. Train formation is left out: waiting for a train to fill is the price of
 batching, not a shortage of capacity.
 """
 
@@ -22,13 +22,16 @@ def rank_bottlenecks(resources: list[dict], top: int = 5) -> list[dict]:
         share = r["wait_tonne_hours"] / total_wait
         util = r["utilization"] if r["kind"] in CAPACITY_KINDS else 0.0
         growing = util >= SATURATED and r["queue_at_end"] > max(5, 2 * r["mean_queue"])
-        if util < LISTED_UTILIZATION and share < LISTED_WAIT_SHARE:
+        # A busy resource that nobody waits for (a berth held by a vessel waiting
+        # for cargo) is not a bottleneck; one that causes much of the waiting is.
+        busy_and_waited = util >= LISTED_UTILIZATION and share >= 0.01
+        if not (growing or busy_and_waited or share >= LISTED_WAIT_SHARE):
             continue
-        rows.append((growing, util >= SATURATED, share, util, r, _reason(r, util, share, growing)))
-    rows.sort(key=lambda t: (t[0], t[1], t[2], t[3]), reverse=True)
+        rows.append((growing, share, util, r, _reason(r, util, share, growing)))
+    rows.sort(key=lambda t: (t[0], t[1], t[2]), reverse=True)
     return [
         {"name": r["name"], "kind": r["kind"], "utilization": util, "wait_share": share, "reason": reason}
-        for _, _, share, util, r, reason in rows[:top]
+        for _, share, util, r, reason in rows[:top]
     ]
 
 

@@ -113,7 +113,7 @@ class CorridorModel:
         for nid, node in sc.nodes.items():
             if node.station is not None:
                 st = node.station
-                server = Server(env, st.servers, self._monitor(nid, "station", st.servers))
+                server = Server(env, st.servers, self._monitor(f"station:{nid}", "station", st.servers))
                 service = self._sampler(st.service_hours, f"station/{nid}/service")
                 dwell = self._sampler(st.dwell_hours, f"station/{nid}/dwell")
                 if st.serves == "train":
@@ -134,13 +134,16 @@ class CorridorModel:
                         self.yards[(nid, unit)] = Yard(env, unit, cap, self._monitor(f"yard:{nid}.{unit}", "yard", cap))
 
         self.sections: dict[tuple[str, str], RailSection] = {}
-        for lid, link in sc.links.items():
-            if isinstance(link, RailLink):
-                headway = HOURS_PER_DAY / link.capacity_trains_per_day
-                travel = link.distance_km / link.speed_km_per_day * HOURS_PER_DAY
-                for a, b in ((link.from_, link.to), (link.to, link.from_)):
-                    slot = Server(env, 1, self._monitor(f"{lid} {a}->{b}", "rail_section", 1))
-                    self.sections[(lid, a)] = RailSection(slot, headway, travel)
+        rail = {lid: link for lid, link in sc.links.items() if isinstance(link, RailLink)}
+        pairs = [frozenset((link.from_, link.to)) for link in rail.values()]
+        for lid, link in rail.items():
+            headway = HOURS_PER_DAY / link.capacity_trains_per_day
+            travel = link.distance_km / link.speed_km_per_day * HOURS_PER_DAY
+            parallel = pairs.count(frozenset((link.from_, link.to))) > 1
+            for a, b in ((link.from_, link.to), (link.to, link.from_)):
+                name = f"rail:{lid}:{a}->{b}" if parallel else f"rail:{a}->{b}"
+                slot = Server(env, 1, self._monitor(name, "rail_section", 1))
+                self.sections[(lid, a)] = RailSection(slot, headway, travel)
 
         self.fleet_ends: dict[tuple[str, str], PortEnd] = {}
         self.fleet_unit: dict[str, str] = {}

@@ -3,9 +3,9 @@
 The vessels of a fleet shuttle between the link's two ports with no timetable
 (F5): at each port a vessel takes a berth, unloads, loads what waits for the
 other side, and sails when full (its usable capacity, after the draft limit) or
-when it has waited `max_wait_hours` at the berth. With nothing to load it goes
-back in ballast if cargo waits on the other side, and otherwise stays until
-cargo arrives at either end. A vessel neither leaves nor enters a port closed by
+when it has waited `max_wait_hours` at the berth with cargo aboard. With nothing
+to load it goes back in ballast if cargo waits on the other side, and otherwise
+stays at the berth until cargo arrives at either end. A vessel neither leaves nor enters a port closed by
 weather; it holds its berth while it waits out a storm.
 """
 
@@ -107,24 +107,26 @@ class FleetShuttle:
             k = 1 - k
 
     def _gather(self, v: Vessel, here: PortEnd, there: PortEnd):
-        """Wait at the berth for a full load or the maximum wait; the batch goes on board at once."""
+        """At the berth: load a full batch, or what waits after `max_wait_hours`.
+
+        With nothing to load here, go back in ballast if cargo waits on the other
+        side; with nothing anywhere, wait at the berth for the first cargo.
+        """
         env = self.env
-        deadline = env.now + self.max_wait_hours
         while True:
-            full = here.outbound.collect(self.capacity)
-            if not full.triggered and deadline > env.now:
-                yield full | env.timeout(deadline - env.now)
-            if full.triggered:
-                v.cargo = full.value
+            if here.outbound.items:
+                full = here.outbound.collect(self.capacity)
+                if not full.triggered:
+                    yield full | env.timeout(self.max_wait_hours)
+                if full.triggered:
+                    v.cargo = full.value
+                else:
+                    here.outbound.cancel(full)
+                    v.cargo = here.outbound.take(self.capacity)
                 return
-            here.outbound.cancel(full)
-            v.cargo = here.outbound.take(self.capacity)
-            if v.cargo or there.outbound.items:
-                return  # sail part-loaded, or in ballast to where cargo waits
+            if there.outbound.items:
+                return
             yield here.outbound.when_nonempty() | there.outbound.when_nonempty()
-            if not here.outbound.items:
-                return
-            deadline = env.now + self.max_wait_hours
 
     def _weather(self, v: Vessel, *ports: PortEnd):
         env = self.env

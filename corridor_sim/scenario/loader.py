@@ -111,7 +111,10 @@ def apply_overrides(data: dict, overrides: list[str], shown: str) -> dict:
             node = node[part]
         if not isinstance(node, dict):
             raise ScenarioError(shown, ".".join(parts[:-1]), f"--set {text!r}: not a mapping of fields")
-        node[parts[-1]] = value
+        if value is None:  # as in `extends`: null removes the field (a flow, a link, a weather spec)
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
     return data
 
 
