@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from .analysis.bottlenecks import CAPACITY_KINDS
+
 
 def _num(x, fmt: str = ",.0f") -> str:
     return "–" if x is None else format(x, fmt)
@@ -36,11 +38,12 @@ def print_run(summary: dict, console: Console, top_resources: int = 12) -> None:
                       _num(t["mean"], ".1f"), _num(t["p50"], ".1f"), _num(t["p95"], ".1f"))
     console.print(flows)
 
-    res = Table(title=f"Busiest resources (top {top_resources} by utilization)", title_justify="left")
+    res = Table(title=f"Busiest capacity (top {top_resources} by utilization)", title_justify="left")
     for col, just in (("resource", "left"), ("kind", "left"), ("utilization", "right"),
                       ("mean wait h", "right"), ("max queue", "right")):
         res.add_column(col, justify=just)
-    ranked = sorted(summary["resources"], key=lambda r: r["utilization"], reverse=True)[:top_resources]
+    capacity = [r for r in summary["resources"] if r["kind"] in CAPACITY_KINDS]
+    ranked = sorted(capacity, key=lambda r: r["utilization"], reverse=True)[:top_resources]
     for r in ranked:
         res.add_row(r["name"], r["kind"], f"{r['utilization']:.0%}", f"{r['mean_wait_hours']:.1f}", str(r["max_queue"]))
     console.print(res)

@@ -211,7 +211,9 @@ class CorridorModel:
             spec = self.scenario.nodes[leg.start].train_formation or self.scenario.default_train_formation
             name = f"trains:{leg.start}->{leg.end}"
             if any(f.queue.monitor.name == name for f in self.formations.values()):
-                name += " via " + ",".join(h.destination for h in leg.hops[:-1])
+                # Another path between the same ends: name it by its stations (or all its nodes).
+                via = [h.destination for h in leg.hops[:-1] if h.destination in self.train_stations]
+                name += " via " + ",".join(via or [h.destination for h in leg.hops[:-1]])
             queue = BatchQueue(self.env, "wagons", self._monitor(name, "train_formation", 1))
             self.queues.append(queue)
             formation = TrainFormation(self.env, queue, spec.max_wagons, spec.max_wait_hours,

@@ -1,12 +1,14 @@
 """Vessel fleets on a sea link: rail ferries, container feeders, tankers.
 
 The vessels of a fleet shuttle between the link's two ports with no timetable
-(F5): at each port a vessel takes a berth, unloads, loads what waits for the
-other side, and sails when full (its usable capacity, after the draft limit) or
-when it has waited `max_wait_hours` at the berth with cargo aboard. With nothing
-to load it goes back in ballast if cargo waits on the other side, and otherwise
-stays at the berth until cargo arrives at either end. A vessel neither leaves nor enters a port closed by
-weather; it holds its berth while it waits out a storm.
+(F5). At each port a vessel takes a berth to unload; it loads for the other
+side at once if a full load waits, and otherwise waits for cargo off the berth
+(at anchorage) and berths again to load. It sails when full (its usable
+capacity, after the draft limit) or when it has waited `max_wait_hours` since the
+first cargo was there. With nothing to load it goes back in ballast if cargo
+waits on the other side, and otherwise waits until cargo arrives at either end.
+A vessel neither leaves nor enters a port closed by weather; a loaded vessel
+holds its berth while it waits out a storm.
 """
 
 from __future__ import annotations
@@ -67,34 +69,34 @@ class FleetShuttle:
         for v in self.vessels:
             env.process(self._shuttle(v))
 
-    def _handling_hours(self, end: PortEnd, cargo: list) -> float:
-        load = sum(getattr(c, self.unit) for c in cargo)
-        return end.fixed_hours + load / end.rate_per_hour
-
     def _shuttle(self, v: Vessel):
         env = self.env
         k = 0  # every vessel starts at the link's `from` port
         while True:
             here, there = self.ends[k], self.ends[1 - k]
             yield from self._weather(v, here)
-            berth = here.berths.request(v.tonnes)
-            yield berth
+            berth = None
             if v.cargo:
-                start = env.now
-                yield env.timeout(self._handling_hours(here, v.cargo))
-                for c in v.cargo:
-                    c.served(start, env.now)
+                berth = here.berths.request(v.tonnes)
+                yield berth
+                yield from self._handle(here, v.cargo)
                 yield from self.on_unloaded(v.cargo, here.node)
+                if here.outbound.level < self.capacity:
+                    # No full load waiting: wait for cargo off the berth, so that it
+                    # is free for the vessels that have work to do.
+                    here.berths.release(berth)
+                    berth = None
             self.monitor.busy.add(env.now, -1)
             yield from self._gather(v, here, there)
             self.monitor.busy.add(env.now, 1)
             if v.cargo:
-                start = env.now
-                yield env.timeout(self._handling_hours(here, v.cargo))
-                for c in v.cargo:
-                    c.served(start, env.now)
+                if berth is None:
+                    berth = here.berths.request(v.tonnes)
+                    yield berth
+                yield from self._handle(here, v.cargo)
             yield from self._weather(v, here, there)
-            here.berths.release(berth)
+            if berth is not None:
+                here.berths.release(berth)
             departed = env.now
             for c in v.cargo:
                 c.depart(departed, self.visits)
@@ -106,11 +108,19 @@ class FleetShuttle:
                                        sum(getattr(c, self.unit) for c in v.cargo), self.unit, v.tonnes))
             k = 1 - k
 
+    def _handle(self, end: PortEnd, cargo: list):
+        """Load or unload alongside: fixed time per call plus the units at the berth's rate."""
+        start = self.env.now
+        load = sum(getattr(c, self.unit) for c in cargo)
+        yield self.env.timeout(end.fixed_hours + load / end.rate_per_hour)
+        for c in cargo:
+            c.served(start, self.env.now)
+
     def _gather(self, v: Vessel, here: PortEnd, there: PortEnd):
         """At the berth: load a full batch, or what waits after `max_wait_hours`.
 
         With nothing to load here, go back in ballast if cargo waits on the other
-        side; with nothing anywhere, wait at the berth for the first cargo.
+        side; with nothing anywhere, wait for the first cargo at either end.
         """
         env = self.env
         while True:
