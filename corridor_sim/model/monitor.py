@@ -53,7 +53,7 @@ class ResourceMonitor:
 
     __slots__ = (
         "name", "kind", "capacity", "start", "queue", "busy",
-        "arrivals", "waits", "wait_sum", "wait_tonne_hours", "notes",
+        "arrivals", "waits", "wait_sum", "wait_tonne_hours", "notes", "_pending", "_pending_since",
     )
 
     def __init__(self, name: str, kind: str, capacity: float, start: float):
@@ -68,11 +68,17 @@ class ResourceMonitor:
         self.wait_sum = 0.0        # their waiting hours
         self.wait_tonne_hours = 0.0
         self.notes: dict[str, float] = {}
+        # Entities of the window still waiting: their count and the sum of their
+        # arrival times, so that waits cut off by the end of the run still count.
+        self._pending = 0
+        self._pending_since = 0.0
 
     def arrive(self, now: float) -> None:
         self.queue.add(now, 1)
         if now >= self.start:
             self.arrivals += 1
+            self._pending += 1
+            self._pending_since += now
 
     def start_service(self, now: float, arrived: float, tonnes: float) -> None:
         self.queue.add(now, -1)
@@ -81,15 +87,22 @@ class ResourceMonitor:
             self.waits += 1
             self.wait_sum += wait
             self.wait_tonne_hours += wait * tonnes
+            self._pending -= 1
+            self._pending_since -= arrived
 
     def summary(self, end: float) -> dict:
+        """Statistics of the window. The mean wait includes the waits still running at
+        the end (as far as they got): an overloaded resource must not look good
+        because its longest waits never finished."""
         span = end - self.start
+        waiters = self.waits + self._pending
+        wait_total = self.wait_sum + max(0.0, self._pending * end - self._pending_since)
         return {
             "name": self.name,
             "kind": self.kind,
             "capacity": self.capacity,
             "utilization": min(1.0, self.busy.mean(end) / self.capacity) if self.capacity else 0.0,
-            "mean_wait_hours": self.wait_sum / self.waits if self.waits else 0.0,
+            "mean_wait_hours": wait_total / waiters if waiters else 0.0,
             "max_queue": int(self.queue.peak_in_window()),
             "mean_queue": self.queue.mean(end),
             "mean_busy": self.busy.mean(end),

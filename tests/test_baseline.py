@@ -1,0 +1,90 @@
+"""The calibrated 2024 baseline: the published volume, conserved, reproducible."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from corridor_sim.api import run
+
+from conftest import ROOT
+
+BASELINE = ROOT / "scenarios" / "baseline_2024.yaml"
+V1_2024_TONNES = 4.5e6   # calibration row V1: 4.484 Mt, "4.5 Mt" as the project states it
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run(BASELINE)
+
+
+def test_a_year_of_2024_delivers_the_published_volume(baseline):
+    delivered = baseline.summary["kpis"]["delivered_tonnes_per_year"]["mean"]
+    assert delivered == pytest.approx(V1_2024_TONNES, rel=0.05)
+
+
+def test_the_measured_window_is_calendar_2024(baseline):
+    assert baseline.summary["window"]["start"] == "2024-01-01"
+    assert baseline.summary["window"]["end"] == "2025-01-01"
+
+
+def test_every_flow_gets_through(baseline):
+    k = baseline.summary["kpis"]
+    for flow, demand in k["demand_tonnes_per_year_by_flow"].items():
+        delivered = k["delivered_tonnes_per_year_by_flow"][flow]["mean"]
+        assert delivered == pytest.approx(demand["mean"], rel=0.35), flow
+        t = k["transit_days"][flow]
+        assert t["n"] > 0 and 0 < t["p50"] <= t["p95"], flow
+
+
+def test_baseline_mass_balance(baseline):
+    mb = baseline.summary["mass_balance"]
+    assert mb["balanced"]
+    assert mb["generated_tonnes"] == pytest.approx(mb["delivered_tonnes"] + mb["in_system_tonnes"], abs=1e-6)
+
+
+def test_littles_law_at_every_baseline_resource(baseline):
+    checked = 0
+    for r in baseline.summary["resources"]:
+        if r["arrivals"] < 50:
+            continue
+        assert r["mean_queue"] == pytest.approx(r["arrival_rate_per_hour"] * r["mean_wait_hours"],
+                                                rel=0.1, abs=0.05), r["name"]
+        checked += 1
+    assert checked >= 20
+
+
+def test_resources_report_what_the_summary_promises(baseline):
+    kinds = {r["kind"] for r in baseline.summary["resources"]}
+    assert {"rail_section", "station", "berth", "yard", "fleet", "train_formation", "weather"} <= kinds
+    for r in baseline.summary["resources"]:
+        assert 0.0 <= r["utilization"] <= 1.0
+        assert r["mean_wait_hours"] >= 0 and r["max_queue"] >= 0
+    assert baseline.summary["bottlenecks"]
+    assert all(b["reason"] for b in baseline.summary["bottlenecks"])
+
+
+def test_kuryk_closes_about_half_of_november_and_december(baseline):
+    """Calibration row F6, seen in the weather closures the run produced."""
+    weather = next(r for r in baseline.summary["resources"] if r["name"] == "weather:kuryk")
+    assert weather["closures"] > 5
+
+
+def _cli_run(out, *args):
+    subprocess.run([sys.executable, "-m", "corridor_sim.cli", "run", str(BASELINE), "--out", str(out), "--quiet",
+                    *args], check=True)
+    text = (out / "summary.json").read_text()
+    # the runtime is the one field allowed to differ
+    return [line for line in text.splitlines() if '"runtime_seconds"' not in line]
+
+
+def test_same_seed_gives_byte_identical_summary(tmp_path):
+    a = _cli_run(tmp_path / "a", "--seed", "11")
+    b = _cli_run(tmp_path / "b", "--seed", "11")
+    assert a == b
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "visits.parquet"),
+                                  pd.read_parquet(tmp_path / "b" / "visits.parquet"))
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["seed"] == 11
