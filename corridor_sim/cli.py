@@ -35,8 +35,8 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Run directory to write (replaced atomically if it exists).")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Master seed (overrides the scenario's).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
@@ -49,6 +49,9 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
 
     if out.exists() and not out.is_dir():
         _fail(f"--out {out}: exists and is not a directory")
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        _fail(f"--out {out}: {above} is not a directory")
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     try:
         sc, resolved = load_scenario(scenario, sets)
@@ -71,7 +74,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a field before checking.")
 def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO (schema, references, routes) without running it."""

@@ -18,6 +18,21 @@ from .network import check_network
 from .schema import Scenario
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """yaml.SafeLoader (no Python object tags, ever), except that an impossible
+    date such as 2024-02-30 stays a string, for the schema to reject with its
+    field path instead of a ValueError escaping from the YAML parser."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 def _read_mapping(path: Path, shown: str) -> dict:
     if not path.exists():
         raise ScenarioError(shown, "", "file not found")
@@ -28,13 +43,14 @@ def _read_mapping(path: Path, shown: str) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(shown, "", f"cannot be read ({exc})") from None
     try:
-        # safe_load: no Python object tags, ever.
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(shown, where, f"YAML syntax error: {problem}") from None
+    except RecursionError:
+        raise ScenarioError(shown, "", "YAML nested too deeply") from None
     if data is None:
         raise ScenarioError(shown, "", "the file is empty")
     if not isinstance(data, dict):
@@ -91,8 +107,8 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not key.strip() or any(not p for p in parts):
         raise ValueError(f"--set {text!r}: empty field name in the path")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
+        value = yaml.load(raw, Loader=_SafeLoader) if raw.strip() else ""
+    except (yaml.YAMLError, RecursionError):
         value = raw
     return parts, value
 
@@ -123,14 +139,15 @@ def validate(data: dict, shown: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = _relevant(data, exc.errors())
+        err = errors[0]
         loc = _user_path(data, err["loc"], keep_last=err["type"] == "missing")
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        more = len(exc.errors()) - 1
+        more = len(errors) - 1
         if more:
             msg += f" (and {more} more problem{'s' if more > 1 else ''})"
         raise ScenarioError(shown, format_path(loc), msg) from None
@@ -141,6 +158,37 @@ def validate(data: dict, shown: str) -> Scenario:
             msg += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
         raise ScenarioError(shown, path, msg)
     return scenario
+
+
+def _relevant(data: Any, errors: list) -> list:
+    """The errors worth reporting.
+
+    A value that fails a union (a duration is a number or a distribution) gets one
+    error per member; a member the value plainly was not written for reports only a
+    type mismatch ('Input should be a valid number' for a mapping). Drop those when
+    another member of the same union has something to say.
+    """
+
+    def tags(err: dict) -> list[int]:
+        node, out = data, []  # indices of the location parts absent from the input: union members' tags
+        for i, part in enumerate(err["loc"]):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                out.append(i)
+        return out
+
+    def wrong_member(err: dict) -> bool:
+        loc = err["loc"]
+        return err["type"].endswith("_type") and any(
+            other["loc"][:i] == loc[:i] and len(other["loc"]) > i and other["loc"][i] != loc[i]
+            for i in tags(err)
+            for other in errors
+        )
+
+    return [e for e in errors if not wrong_member(e)] or errors
 
 
 def _user_path(data: Any, loc: tuple, keep_last: bool) -> tuple:

@@ -7,6 +7,7 @@ same graph serves the static capacity analysis.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import networkx as nx
@@ -111,6 +112,13 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
     """Everything the types alone cannot check. Returns (field path, problem) pairs."""
     problems: list[tuple[str, str]] = []
     nodes = scenario.nodes
+
+    try:
+        end = scenario.start_date + dt.timedelta(days=scenario.warmup_days + scenario.horizon_days)
+    except OverflowError:
+        end = dt.date.max
+    if end.year >= dt.MAXYEAR:
+        problems.append(("horizon_days", f"the run (warmup_days + horizon_days from start_date) ends after the year {dt.MAXYEAR - 1}"))
 
     for nid, node in nodes.items():
         if node.weather is not None and not node.berths:
