@@ -30,11 +30,28 @@ def _fail(message: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="corridor-sim")
-def main() -> None:
+def cli() -> None:
     """Discrete-event simulation of freight on the Middle Corridor."""
 
 
-@main.command()
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: click's own usage errors become one line and exit code 2 too."""
+    try:
+        cli.main(args=argv, prog_name="corridor-sim", standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see 'corridor-sim {exc.ctx.command_path.split(' ', 1)[1]} --help')" \
+            if exc.ctx is not None and " " in exc.ctx.command_path else " (see 'corridor-sim --help')"
+        _fail(exc.format_message() + hint)
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+@cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Run directory to write (replaced atomically if it exists).")
@@ -67,13 +84,17 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
             bar.update(task, completed=done / total, day=f"day {done / 24:,.0f}/{total / 24:,.0f}")
 
         result = run_scenario(sc, resolved, progress=progress, source=str(scenario))
-    write_run(out, result.summary, resolved, result.raw)
+    try:
+        write_run(out, result.summary, resolved, result.raw)
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     if not quiet:
         print_run(result.summary, Console())
         click.echo(f"results written to {out}/")
 
 
-@main.command()
+@cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a field before checking.")
 def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
@@ -86,7 +107,7 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
                f"{len(sc.fleets)} fleets, {len(sc.flows)} flows)")
 
 
-@main.command()
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors)."""
     doc = Scenario.model_json_schema(by_alias=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from corridor_sim.cli import main
+from corridor_sim.cli import cli as corridor_cli
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "tiny.yaml"
@@ -80,7 +80,7 @@ def test_the_corpus_is_there():
 
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
 def test_validate_rejects(runner, path):
-    result = runner.invoke(main, ["validate", str(path)])
+    result = runner.invoke(corridor_cli, ["validate", str(path)])
     assert isinstance(result.exception, SystemExit), result.exception  # not a crash
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(path),
                           fragment=expected_fragment(path))
@@ -89,7 +89,7 @@ def test_validate_rejects(runner, path):
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
 def test_run_rejects_and_writes_nothing(runner, path, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(main, ["run", str(path), "--out", str(out), "--quiet"])
+    result = runner.invoke(corridor_cli, ["run", str(path), "--out", str(out), "--quiet"])
     assert isinstance(result.exception, SystemExit), result.exception
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(path),
                           fragment=expected_fragment(path))
@@ -105,7 +105,7 @@ def test_a_bad_distribution_is_not_reported_as_a_bad_number(runner, name):
     """A duration is a number or a distribution: a mistake inside a distribution mapping is reported
     as that mistake, not as 'Input should be a valid number' from the bare-number alternative."""
     path = DATA / "bad" / name
-    result = runner.invoke(main, ["validate", str(path)])
+    result = runner.invoke(corridor_cli, ["validate", str(path)])
     message = assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(path),
                                     fragment=expected_fragment(path))
     assert "valid number" not in message
@@ -116,7 +116,7 @@ def test_run_with_bad_input_leaves_a_previous_run_directory_alone(runner, tmp_pa
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.json").write_text("{}\n")
-    result = runner.invoke(main, ["run", str(DATA / "bad" / "no_path.yaml"), "--out", str(out)])
+    result = runner.invoke(corridor_cli, ["run", str(DATA / "bad" / "no_path.yaml"), "--out", str(out)])
     assert result.exit_code == 2
     assert [p.name for p in out.iterdir()] == ["summary.json"]
     assert (out / "summary.json").read_text() == "{}\n"
@@ -127,7 +127,7 @@ def test_run_with_bad_input_leaves_a_previous_run_directory_alone(runner, tmp_pa
 def test_extends_cycle(runner, name):
     """Two files extending each other: found, named, and not a RecursionError."""
     path = DATA / "bad_extends" / name
-    result = runner.invoke(main, ["validate", str(path)])
+    result = runner.invoke(corridor_cli, ["validate", str(path)])
     message = assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=None,
                                     fragment=expected_fragment(path))
     assert ": extends: cycle of extends: " in message
@@ -177,7 +177,7 @@ def test_directory_as_scenario(tmp_path):
 
 
 def test_directory_as_scenario_validate(runner, tmp_path):
-    result = runner.invoke(main, ["validate", str(tmp_path)])
+    result = runner.invoke(corridor_cli, ["validate", str(tmp_path)])
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(tmp_path),
                           fragment="is a directory")
 
@@ -185,28 +185,28 @@ def test_directory_as_scenario_validate(runner, tmp_path):
 def test_set_path_that_does_not_exist(tmp_path):
     proc = cli("run", str(GOOD), "--out", "out", "--set", "nodes.nowhere.station.servers=4", cwd=tmp_path)
     message = assert_one_line_error(proc.stdout, proc.stderr, proc.returncode, file=str(GOOD),
-                                    fragment="no such field")
+                                    fragment="no node 'nowhere'")
     assert ": nodes.nowhere: " in message  # the path as far as it exists, plus the missing part
     assert_nothing_written(tmp_path)
 
 
 def test_set_new_leaf_is_an_unknown_field(runner):
     """--set may add a leaf to an existing mapping; the schema then rejects it like a typo in the file."""
-    result = runner.invoke(main, ["validate", str(GOOD), "--set", "nodes.station.station.server=4"])
+    result = runner.invoke(corridor_cli, ["validate", str(GOOD), "--set", "nodes.station.station.server=4"])
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(GOOD),
                           fragment="nodes.station.station.server: unknown field")
 
 
 @pytest.mark.parametrize("text", ["nodes.station.station.servers", "=4", "nodes..servers=4"])
 def test_set_without_a_proper_path_or_value(runner, text):
-    result = runner.invoke(main, ["validate", str(GOOD), "--set", text])
+    result = runner.invoke(corridor_cli, ["validate", str(GOOD), "--set", text])
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(GOOD), fragment=repr(text))
 
 
 def test_set_without_equals_sign_subprocess(tmp_path):
     proc = cli("run", str(GOOD), "--out", "out", "--set", "horizon_days", cwd=tmp_path)
     assert_one_line_error(proc.stdout, proc.stderr, proc.returncode, file=str(GOOD),
-                          fragment="expected path.to.field=value")
+                          fragment="is not path.to.field=value")
     assert_nothing_written(tmp_path)
 
 
@@ -227,7 +227,7 @@ def test_set_negative_value(tmp_path):
 ])
 def test_set_bad_values(runner, tmp_path, text, fragment):
     out = tmp_path / "out"
-    result = runner.invoke(main, ["run", str(GOOD), "--out", str(out), "--quiet", "--set", text])
+    result = runner.invoke(corridor_cli, ["run", str(GOOD), "--out", str(out), "--quiet", "--set", text])
     assert isinstance(result.exception, SystemExit), result.exception
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=str(GOOD), fragment=fragment)
     assert_nothing_written(tmp_path)
@@ -245,9 +245,22 @@ def test_out_is_an_existing_regular_file(tmp_path):
 def test_out_below_a_regular_file(runner, tmp_path):
     (tmp_path / "results").write_text("precious\n")
     out = tmp_path / "results" / "run1"
-    result = runner.invoke(main, ["run", str(GOOD), "--out", str(out), "--quiet"])
+    result = runner.invoke(corridor_cli, ["run", str(GOOD), "--out", str(out), "--quiet"])
     assert isinstance(result.exception, SystemExit), result.exception
     assert_one_line_error(result.stdout, result.stderr, result.exit_code, file=None,
                           fragment="is not a directory")
     assert (tmp_path / "results").read_text() == "precious\n"
     assert_nothing_written(tmp_path, {"results"})
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["run", "--seed", "-1", "x.yaml", "--out", "o"], "--seed"),
+    (["run", "x.yaml"], "--out"),
+    (["run"], "SCENARIO"),
+    (["frobnicate"], "No such command"),
+    (["run", "x.yaml", "--out", "o", "--sed", "3"], "--sed"),
+])
+def test_wrong_options_get_one_line_too(args, fragment, tmp_path):
+    proc = cli(*args, cwd=tmp_path)
+    assert_one_line_error(proc.stdout, proc.stderr, proc.returncode, file=None, fragment=fragment)
+    assert not (tmp_path / "o").exists()

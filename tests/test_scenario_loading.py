@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from corridor_sim.cli import main
+from corridor_sim.cli import cli
 from corridor_sim.scenario import ScenarioError, load_scenario
 from corridor_sim.scenario.loader import merge
 
@@ -119,7 +119,7 @@ def test_extends_path_is_relative_to_the_file_not_the_working_directory(parent, 
 
     # Through the command line, from another directory, with a relative FILE.
     monkeypatch.chdir(tmp_path / "studies")
-    result = CliRunner().invoke(main, ["validate", "2030/study.yaml"])
+    result = CliRunner().invoke(cli, ["validate", "2030/study.yaml"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("2030/study.yaml: ok (study_2030:")
 
@@ -225,7 +225,7 @@ def test_set_python_tag_is_a_plain_string_and_never_runs(tmp_path):
     scenario, _ = load_scenario(TINY, [f"description={payload}"])
     assert scenario.description == payload
     # name must be an identifier: the same text is rejected.
-    result = CliRunner().invoke(main, ["validate", str(TINY), "--set", f"name={payload}"])
+    result = CliRunner().invoke(cli, ["validate", str(TINY), "--set", f"name={payload}"])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {TINY}: name: ")
     assert not marker.exists()
@@ -265,7 +265,7 @@ def test_schema_prints_json_schema():
 
 @pytest.mark.parametrize("path", [TINY, TINY_SEA], ids=lambda p: p.name)
 def test_validate_good_file(path):
-    result = CliRunner().invoke(main, ["validate", str(path)])
+    result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     name = yaml.safe_load(path.read_text())["name"]
@@ -282,7 +282,7 @@ def test_validate_good_file_subprocess():
 def test_run_good_file_writes_the_run_directory(tmp_path):
     """The positive control for the bad-input tests: good input does create --out, and nothing else."""
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(TINY), "--out", str(out), "--quiet",
+    result = CliRunner().invoke(cli, ["run", str(TINY), "--out", str(out), "--quiet",
                                        "--set", "warmup_days=0", "--set", "horizon_days=10"])
     assert result.exit_code == 0, result.stderr
     assert (out / "summary.json").is_file()

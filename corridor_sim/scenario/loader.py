@@ -30,7 +30,25 @@ class _SafeLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
 
+    def construct_mapping(self, node, deep=False):
+        # A key given twice is a typo (two links with one id), not "the last one wins".
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:  # an unhashable key: let the base class report it
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' appears twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+_YAML_TYPE = {"str": "text", "int": "number", "float": "number", "bool": "true/false", "list": "list"}
 
 
 def _read_mapping(path: Path, shown: str) -> dict:
@@ -39,9 +57,14 @@ def _read_mapping(path: Path, shown: str) -> dict:
     if path.is_dir():
         raise ScenarioError(shown, "", "is a directory, not a scenario file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(shown, "", f"cannot be read ({exc})") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(shown, "", f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(shown, f"line {line}", "not UTF-8 text (save the file as UTF-8)") from None
     try:
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
@@ -54,7 +77,8 @@ def _read_mapping(path: Path, shown: str) -> dict:
     if data is None:
         raise ScenarioError(shown, "", "the file is empty")
     if not isinstance(data, dict):
-        raise ScenarioError(shown, "", f"the top level must be a mapping of fields, not a {type(data).__name__}")
+        kind = _YAML_TYPE.get(type(data).__name__, type(data).__name__)
+        raise ScenarioError(shown, "", f"the top level must be a mapping of fields (name: value), not a {kind}")
     return data
 
 
@@ -101,7 +125,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     The value is read as one YAML scalar (or flow list): parsed, never evaluated.
     """
     if "=" not in text:
-        raise ValueError(f"--set {text!r}: expected path.to.field=value")
+        raise ValueError(f"{text!r} is not path.to.field=value")
     key, _, raw = text.partition("=")
     parts = [p for p in key.strip().split(".")]
     if not key.strip() or any(not p for p in parts):
@@ -113,6 +137,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
+_COLLECTIONS = {"nodes": "node", "links": "link", "fleets": "fleet", "flows": "flow"}
+
+
 def apply_overrides(data: dict, overrides: list[str], shown: str) -> dict:
     data = copy.deepcopy(data)
     for text in overrides:
@@ -120,10 +147,17 @@ def apply_overrides(data: dict, overrides: list[str], shown: str) -> dict:
             parts, value = parse_override(text)
         except ValueError as exc:
             raise ScenarioError(shown, "--set", str(exc)) from None
+        collection = data.get(parts[0]) if parts[0] in _COLLECTIONS else None
+        if isinstance(collection, dict) and len(parts) > 2 and parts[1] not in collection:
+            raise ScenarioError(shown, ".".join(parts[:2]),
+                                f"--set {text!r}: no {_COLLECTIONS[parts[0]]} '{parts[1]}' in the scenario")
         node: Any = data
         for depth, part in enumerate(parts[:-1]):
-            if not isinstance(node, dict) or part not in node:
-                raise ScenarioError(shown, ".".join(parts[: depth + 1]), f"--set {text!r}: no such field in the scenario")
+            if not isinstance(node, dict):
+                raise ScenarioError(shown, ".".join(parts[:depth]), f"--set {text!r}: not a mapping of fields")
+            if part not in node:
+                # A field left at its default: create it; validation names a wrong path.
+                node[part] = {}
             node = node[part]
         if not isinstance(node, dict):
             raise ScenarioError(shown, ".".join(parts[:-1]), f"--set {text!r}: not a mapping of fields")
@@ -142,11 +176,7 @@ def validate(data: dict, shown: str) -> Scenario:
         errors = _relevant(data, exc.errors())
         err = errors[0]
         loc = _user_path(data, err["loc"], keep_last=err["type"] == "missing")
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
+        loc, msg = _plain(err, loc)
         more = len(errors) - 1
         if more:
             msg += f" (and {more} more problem{'s' if more > 1 else ''})"
@@ -158,6 +188,30 @@ def validate(data: dict, shown: str) -> Scenario:
             msg += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
         raise ScenarioError(shown, path, msg)
     return scenario
+
+
+def _plain(err: dict, loc: tuple) -> tuple[tuple, str]:
+    """pydantic's message in the words of a scenario file."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return loc, "unknown field"
+    if kind == "missing":
+        return loc, "required field is missing"
+    if kind == "union_tag_not_found":
+        return (*loc, ctx.get("discriminator", "").strip("'")), "required field is missing"
+    if kind == "union_tag_invalid":
+        return (*loc, ctx.get("discriminator", "").strip("'")), (
+            f"{ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}")
+    if kind == "string_pattern_mismatch":
+        return loc, "an id may hold only letters, digits, '_' and '-', and must not start with '-'"
+    if kind == "too_short" and isinstance(err.get("input"), dict):
+        return loc, "must not be empty"
+    if kind == "bool_type" or kind.endswith("_type") and isinstance(err.get("input"), bool):
+        return loc, "expected a number, not true/false"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return loc, msg
 
 
 def _relevant(data: Any, errors: list) -> list:

@@ -14,13 +14,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
-PositiveInt = Annotated[int, Field(gt=0)]
-Probability = Annotated[float, Field(ge=0, le=1)]
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
+
+def _not_bool(value):
+    # YAML reads `yes`, `on` and `true` as booleans, and Python counts True as 1:
+    # `servers: on` must be an error, not one server.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+PositiveFloat = Annotated[Number, Field(gt=0)]
+NonNegativeFloat = Annotated[Number, Field(ge=0)]
+PositiveInt = Annotated[Whole, Field(gt=0)]
+# Ids are keys of field paths (`nodes.dostyk.station`): no dots in them.
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]
 
 
 class Strict(BaseModel):
@@ -145,8 +156,8 @@ class Station(Strict):
 class TrainFormation(Strict):
     """Trains are formed from waiting consignments: by size, with a maximum wait."""
 
-    max_wagons: PositiveInt
-    max_wait_hours: PositiveFloat
+    max_wagons: PositiveInt = 57          # R12: 41-57 wagons per container train
+    max_wait_hours: PositiveFloat = 48.0
 
 
 class BerthGroup(Strict):
@@ -166,7 +177,7 @@ class Weather(Strict):
     average (exponential spells).
     """
 
-    closed_share_by_month: Annotated[list[Annotated[float, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
+    closed_share_by_month: Annotated[list[Annotated[Number, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
     mean_closure_hours: PositiveFloat
 
 
@@ -181,8 +192,8 @@ class Yard(Strict):
 class Node(Strict):
     name: str | None = None
     kind: NodeKind
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
+    lat: Annotated[Number, Field(ge=-90, le=90)]
+    lon: Annotated[Number, Field(ge=-180, le=180)]
     country: str | None = None
     station: Station | None = None
     train_formation: TrainFormation | None = None
@@ -245,7 +256,7 @@ class Fleet(Strict):
     capacity_wagons: PositiveFloat | None = None
     capacity_teu: PositiveFloat | None = None
     capacity_tonnes: PositiveFloat | None = None
-    load_factor: Annotated[float, Field(gt=0, le=1)] = Field(
+    load_factor: Annotated[Number, Field(gt=0, le=1)] = Field(
         default=1.0, description="Share of the capacity usable (draft limits: 0.70–0.75 on the Caspian)."
     )
     crossing_hours: Duration
@@ -357,9 +368,9 @@ class Scenario(Strict):
     start_date: dt.date = Field(description="Calendar date at simulated hour 0 (the start of the warm-up).")
     warmup_days: NonNegativeFloat = Field(description="Simulated before statistics start.")
     horizon_days: PositiveFloat = Field(description="Length of the measured window, after the warm-up.")
-    seed: Annotated[int, Field(ge=0)]
+    seed: Annotated[Whole, Field(ge=0)]
     default_train_formation: TrainFormation = Field(
-        default=TrainFormation(max_wagons=57, max_wait_hours=48),
+        default=TrainFormation(),
         description="Used where a node forming trains has no `train_formation` of its own.",
     )
     nodes: Annotated[dict[Identifier, Node], Field(min_length=1)]
