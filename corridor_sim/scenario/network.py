@@ -167,7 +167,7 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
         try:
             path_nodes, path_links = flow_path(scenario, g, fname)
         except ValueError as exc:
-            problems.append((f"flows.{fname}.route", str(exc)))
+            problems.append((f"flows.{fname}.route" if flow.route else f"flows.{fname}", str(exc)))
             continue
         problems.extend(_check_fit(scenario, fname, compile_legs(scenario, path_nodes, path_links)))
     return problems
