@@ -83,6 +83,7 @@ def run_scenario(sc: Scenario, resolved: dict, *, replication: int = 0, progress
             "horizon_days": sc.horizon_days,
         },
         **summarize(raw),
+        "events": raw.events,
     }
     # Last, and the one field that differs between identical runs.
     summary["runtime_seconds"] = round(time.perf_counter() - started, 3)

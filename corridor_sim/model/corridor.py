@@ -43,6 +43,7 @@ class Stop:
     node: str
     yard: Yard | None
     station: ConsignmentStation | None
+    inline: bool            # no station and no transfer next: hand straight to the next leg
 
 
 @dataclass
@@ -69,6 +70,7 @@ class RawResult:
     generated_teu: float
     generated_consignments: int
     in_system: list = field(default_factory=list)   # consignments still in the corridor at the end
+    events: int = 0                                  # SimPy events scheduled: the cost of the run
 
 
 class CorridorModel:
@@ -195,7 +197,10 @@ class CorridorModel:
             for leg in (legs[i - 1] if i > 0 else None, legs[i] if i < len(legs) else None):
                 if leg is not None and leg.mode == "sea":
                     unit = self.fleet_unit[self.scenario.links[leg.hops[0].link].fleet]
-            stops.append(Stop(nid, self.yards.get((nid, unit)) if unit else None, self.consignment_stations.get(nid)))
+            station = self.consignment_stations.get(nid)
+            # Inline: nothing to do here but join the next leg's queue (or be delivered).
+            inline = station is None and (i == len(legs) or legs[i].mode != "transfer")
+            stops.append(Stop(nid, self.yards.get((nid, unit)) if unit else None, station, inline))
         depart = tuple(self._departure(leg) for leg in legs)
         return Route(fname, tuple(legs), tuple(stops), depart)
 
@@ -205,7 +210,7 @@ class CorridorModel:
             fleet = self.scenario.links[leg.hops[0].link].fleet
             return self.fleet_ends[(fleet, leg.start)].outbound.put
         if leg.mode == "transfer":
-            return lambda c: self.env.process(self._transfer(c, leg))
+            return None  # `_walk` carries consignments over transfers
         formation = self.formations.get(leg.key)
         if formation is None:
             spec = self.scenario.nodes[leg.start].train_formation or self.scenario.default_train_formation
@@ -245,17 +250,9 @@ class CorridorModel:
             self.generated[2] += c.teu
             c.arrive(origin.node, t)
             if origin.yard is not None:
-                env.process(self._enter_yard(c, origin))
+                env.process(self._walk(c, in_yard=False))
             else:
-                self._proceed(c, origin)
-
-    def _enter_yard(self, c: Consignment, stop: Stop):
-        """A consignment waits outside a full yard (it stays counted in the system)."""
-        self.in_flight[c.id] = c
-        c.blocked += yield from stop.yard.enter(c)
-        c.yard = stop.yard
-        del self.in_flight[c.id]
-        self._proceed(c, stop)
+                self._after_yard(c, origin)
 
     def _hand_over(self, cargo: list, node: str):
         """A carrier (train, vessel) hands its cargo over at a stop, one consignment at a time.
@@ -271,28 +268,49 @@ class CorridorModel:
                 c.blocked += yield from stop.yard.enter(c)
                 c.yard = stop.yard
             cargo.pop(0)
-            self._proceed(c, stop)
+            self._after_yard(c, stop)
 
-    def _proceed(self, c: Consignment, stop: Stop) -> None:
-        if stop.station is not None:
-            self.env.process(self._station(c, stop.station))
-        else:
+    def _after_yard(self, c: Consignment, stop: Stop) -> None:
+        if stop.inline:
             self._next_leg(c)
+        else:
+            self.env.process(self._walk(c, in_yard=True))
 
-    def _station(self, c: Consignment, station: ConsignmentStation):
+    def _walk(self, c: Consignment, in_yard: bool):
+        """One process carries a consignment on its own through stations and transfers,
+        until it joins a train or vessel queue or is delivered (one process per
+        consignment, as a hand-written SimPy model would have)."""
         env = self.env
+        route = c.route
         self.in_flight[c.id] = c
-        req = station.server.request(c.tonnes)
-        yield req
-        start = env.now
-        yield env.timeout(station.service())
-        station.server.release(req)
-        dwell = station.dwell()
-        if dwell > 0:
-            yield env.timeout(dwell)
-        c.served(start, env.now)
-        del self.in_flight[c.id]
-        self._next_leg(c)
+        while True:
+            stop = route.stops[c.leg]
+            if not in_yard and stop.yard is not None:
+                c.blocked += yield from stop.yard.enter(c)  # waits outside a full yard
+                c.yard = stop.yard
+            in_yard = False
+            station = stop.station
+            if station is not None:
+                req = station.server.request(c.tonnes)
+                yield req
+                start = env.now
+                yield env.timeout(station.service())
+                station.server.release(req)
+                dwell = station.dwell()
+                if dwell > 0:
+                    yield env.timeout(dwell)
+                c.served(start, env.now)
+            if c.leg == len(route.legs) or route.legs[c.leg].mode != "transfer":
+                del self.in_flight[c.id]
+                self._next_leg(c)
+                return
+            leg = route.legs[c.leg]
+            c.depart(env.now, self.visits)
+            travel = self.transfer_time[leg.hops[0].link]()
+            if travel > 0:
+                yield env.timeout(travel)
+            c.leg += 1
+            c.arrive(leg.end, env.now)
 
     def _next_leg(self, c: Consignment) -> None:
         route = c.route
@@ -300,15 +318,6 @@ class CorridorModel:
             self._deliver(c)
         else:
             route.depart[c.leg](c)
-
-    def _transfer(self, c: Consignment, leg: Leg):
-        env = self.env
-        self.in_flight[c.id] = c
-        c.depart(env.now, self.visits)
-        yield env.timeout(self.transfer_time[leg.hops[0].link]())
-        c.arrive(leg.end, env.now)
-        del self.in_flight[c.id]
-        yield from self._hand_over([c], leg.end)
 
     def _dispatch_train(self, batch: list, hops) -> None:
         self._next_train += 1
@@ -361,4 +370,6 @@ class CorridorModel:
             generated_tonnes=self.generated[1],
             generated_teu=self.generated[2],
             in_system=self.in_system(),
+            # SimPy numbers its events with a counter; the next number is the count so far.
+            events=next(self.env._eid),
         )
