@@ -27,21 +27,24 @@ _BLOCK = 4096
 class Sampler:
     """Draws durations (hours) of one distribution from one stream."""
 
-    __slots__ = ("_draw_block", "_buf", "_i", "constant")
+    __slots__ = ("_draw_block", "_buf", "_i", "constant", "scale")
 
-    def __init__(self, spec: Duration, rng: np.random.Generator):
+    def __init__(self, spec: Duration, rng: np.random.Generator, scale: float = 1.0):
+        """`scale` multiplies every duration (e.g. a scenario's dwell factor)."""
         self.constant: float | None = None
+        self.scale = scale
         self._buf: list[float] = []
         self._i = 0
         self._draw_block = _block_drawer(spec, rng)
         if self._draw_block is None:
-            self.constant = float(spec.value if isinstance(spec, Deterministic) else spec)
+            self.constant = float(spec.value if isinstance(spec, Deterministic) else spec) * scale
 
     def __call__(self) -> float:
         if self.constant is not None:
             return self.constant
         if self._i >= len(self._buf):
-            self._buf = self._draw_block(_BLOCK).tolist()
+            block = self._draw_block(_BLOCK)
+            self._buf = (block * self.scale if self.scale != 1.0 else block).tolist()
             self._i = 0
         v = self._buf[self._i]
         self._i += 1

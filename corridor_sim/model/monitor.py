@@ -54,6 +54,7 @@ class ResourceMonitor:
     __slots__ = (
         "name", "kind", "capacity", "start", "queue", "busy",
         "arrivals", "waits", "wait_sum", "wait_tonne_hours", "notes", "_pending", "_pending_since",
+        "down", "backlog", "samples",
     )
 
     def __init__(self, name: str, kind: str, capacity: float, start: float):
@@ -72,6 +73,17 @@ class ResourceMonitor:
         # arrival times, so that waits cut off by the end of the run still count.
         self._pending = 0
         self._pending_since = 0.0
+        self.down: TimeWeighted | None = None      # servers out of order (disruptions), if any
+        self.backlog = None                        # callable: tonnes waiting now
+        self.samples: list[tuple[float, float, float]] = []   # (time, queue, busy), daily
+
+    def set_down(self, now: float, servers: float) -> None:
+        if self.down is None:
+            self.down = TimeWeighted(self.start)
+        self.down.set(now, servers)
+
+    def sample(self, now: float) -> None:
+        self.samples.append((now, self.queue.value, self.busy.value))
 
     def arrive(self, now: float) -> None:
         self.queue.add(now, 1)
@@ -110,5 +122,7 @@ class ResourceMonitor:
             "arrival_rate_per_hour": self.arrivals / span if span > 0 else 0.0,
             "queue_at_end": int(self.queue.value),
             "wait_tonne_hours": self.wait_tonne_hours,
+            "backlog_tonnes": self.backlog() if self.backlog is not None else 0.0,
+            **({"unavailable_share": self.down.mean(end) / self.capacity} if self.down is not None and self.capacity else {}),
             **self.notes,
         }

@@ -88,30 +88,25 @@ class TrainFormation:
 
 
 def run_train(env: simpy.Environment, train: Train, hops, sections: dict, stations: dict, running: dict,
-              visits: list, train_log: list, on_arrival):
-    """One train over the hops of a rail leg; `on_arrival(train, node)` breaks it up at the end.
+              visits: list, train_log: list, on_arrival, pools: tuple = ()):
+    """One train over the hops of a rail leg; `on_arrival(cargo, node)` breaks it up at the end.
 
     `running` holds the trains between formation and break-up, so that the
-    cargo on them is counted as in the system.
+    cargo on them is counted as in the system. Trains drawing on rolling-stock
+    `pools` wait for their wagons and locomotive first, and send them back empty.
     """
     running[train.id] = train
     formed = env.now
     for c in train.cargo:
-        c.served(formed, formed)
+        c.served(formed, formed)  # waiting for wagons or a locomotive is waiting, not processing
+    drawn = []
+    for pool in pools:
+        units = pool.units_for(train.wagons)
+        yield from pool.draw(units, train.tonnes)
+        drawn.append((pool, units))
     last = len(hops) - 1
     for i, hop in enumerate(hops):
-        section: RailSection = sections[(hop.link, hop.origin)]
-        req = section.slot.request(train.tonnes)
-        yield req
-        for c in train.cargo:
-            c.depart(env.now, visits)
-        if section.travel_hours > section.headway_hours:
-            yield env.timeout(section.headway_hours)
-            section.slot.release(req)
-            yield env.timeout(section.travel_hours - section.headway_hours)
-        else:
-            yield env.timeout(section.travel_hours)
-            env.process(_release_later(env, section.slot, req, section.headway_hours - section.travel_hours))
+        yield from _run_section(env, sections[(hop.link, hop.origin)], train.tonnes, train.cargo, visits)
         now = env.now
         for c in train.cargo:
             c.arrive(hop.destination, now)
@@ -134,6 +129,33 @@ def run_train(env: simpy.Environment, train: Train, hops, sections: dict, statio
             # holds the rest on the train), so the train stays in `running` until empty.
             yield from on_arrival(train.cargo, hop.destination)
             del running[train.id]
+    if drawn:
+        env.process(_run_empty(env, train.id, hops, sections, drawn, train.wagons, train_log))
+
+
+def _run_section(env, section: RailSection, tonnes: float, cargo: list, visits: list):
+    """Wait for a path on the section, leave the node, and run to its end."""
+    req = section.slot.request(tonnes)
+    yield req
+    for c in cargo:
+        c.depart(env.now, visits)
+    if section.travel_hours > section.headway_hours:
+        yield env.timeout(section.headway_hours)
+        section.slot.release(req)
+        yield env.timeout(section.travel_hours - section.headway_hours)
+    else:
+        yield env.timeout(section.travel_hours)
+        env.process(_release_later(env, section.slot, req, section.headway_hours - section.travel_hours))
+
+
+def _run_empty(env, train_id: int, hops, sections: dict, drawn: list, wagons: float, train_log: list):
+    """Empty wagons and the locomotive run back over the leg and return to their pools."""
+    left = env.now
+    for hop in reversed(hops):
+        yield from _run_section(env, sections[(hop.link, hop.destination)], 0.0, (), ())
+    for pool, units in drawn:
+        pool.give_back(units)
+    train_log.append(TrainRun(-train_id, hops[-1].destination, hops[0].origin, left, env.now, wagons, 0, 0.0))
 
 
 def _release_later(env, server, req, delay):

@@ -24,6 +24,18 @@ class Server(simpy.Resource):
     def __init__(self, env: simpy.Environment, capacity: int, monitor: ResourceMonitor):
         super().__init__(env, capacity)
         self.monitor = monitor
+        self.nominal = capacity
+
+    def set_available(self, servers: int) -> None:
+        """Servers in working order (closures and breakdowns take some away).
+
+        Work in progress finishes; no new service starts on a missing server; when
+        servers come back, the queue moves on at once.
+        """
+        self._capacity = servers
+        self.monitor.set_down(self._env.now, self.nominal - servers)
+        if servers > 0:
+            self._trigger_put(None)
 
     def request(self, tonnes: float = 0.0) -> simpy.resources.resource.Request:  # type: ignore[override]
         now = self._env.now

@@ -38,11 +38,31 @@ class PortEnd:
 
 
 class Vessel:
-    __slots__ = ("id", "cargo")
+    __slots__ = ("id", "cargo", "env", "_out", "_back")
 
-    def __init__(self, vid: int):
+    def __init__(self, env: simpy.Environment, vid: int):
+        self.env = env
         self.id = vid
         self.cargo: list = []
+        self._out = 0                        # breakdowns and withdrawals under way
+        self._back: simpy.Event | None = None
+
+    def take_out_of_service(self) -> None:
+        self._out += 1
+
+    def return_to_service(self) -> None:
+        self._out -= 1
+        if self._out == 0 and self._back is not None:
+            ev, self._back = self._back, None
+            ev.succeed()
+
+    def until_in_service(self) -> simpy.Event | None:
+        """None if the vessel can sail now, else an event that fires when it is repaired."""
+        if self._out == 0:
+            return None
+        if self._back is None:
+            self._back = self.env.event()
+        return self._back
 
     @property
     def tonnes(self) -> float:
@@ -64,7 +84,7 @@ class FleetShuttle:
         self.visits = visits
         self.voyages = voyages
         self.on_unloaded = on_unloaded
-        self.vessels = [Vessel(i) for i in range(vessels)]
+        self.vessels = [Vessel(env, i) for i in range(vessels)]
         monitor.busy.set(env.now, vessels)
         for v in self.vessels:
             env.process(self._shuttle(v))
@@ -95,6 +115,10 @@ class FleetShuttle:
                     yield berth
                 yield from self._handle(here, v.cargo)
             yield from self._weather(v, here, there)
+            repaired = v.until_in_service()
+            if repaired is not None:  # broken down or withdrawn: stays in port until back in service
+                yield repaired
+                yield from self._weather(v, here, there)
             if berth is not None:
                 here.berths.release(berth)
             departed = env.now

@@ -21,7 +21,8 @@ class PortWeather:
                  draw: UnitExponential | None, monitor: ResourceMonitor):
         self.env = env
         self.is_open = True
-        self.monitor = monitor  # busy = 1 while closed: its utilisation is the closed share
+        self.monitor = monitor  # busy = 1 while closed by weather: its utilisation is the closed share
+        self._closures = 0      # storms and disruptions under way
         self._reopened: simpy.Event | None = None
         if spec is not None and any(spec.closed_share_by_month):
             self.rates = [p / ((1 - p) * spec.mean_closure_hours) for p in spec.closed_share_by_month]
@@ -36,6 +37,18 @@ class PortWeather:
             self._reopened = self.env.event()
         return self._reopened
 
+    def close(self) -> None:
+        self._closures += 1
+        self.is_open = False
+
+    def reopen(self) -> None:
+        self._closures -= 1
+        if self._closures == 0:
+            self.is_open = True
+            if self._reopened is not None:
+                ev, self._reopened = self._reopened, None
+                ev.succeed()
+
     def _spells(self, calendar: Calendar, draw: UnitExponential):
         env = self.env
         while True:
@@ -43,12 +56,9 @@ class PortWeather:
             if closes == float("inf"):
                 return
             yield env.timeout(closes - env.now)
-            self.is_open = False
+            self.close()
             self.monitor.busy.set(env.now, 1)
             self.monitor.notes["closures"] = self.monitor.notes.get("closures", 0) + (env.now >= self.monitor.start)
             yield env.timeout(draw() * self.mean_closure)
-            self.is_open = True
             self.monitor.busy.set(env.now, 0)
-            if self._reopened is not None:
-                ev, self._reopened = self._reopened, None
-                ev.succeed()
+            self.reopen()

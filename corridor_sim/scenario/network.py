@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .schema import ContainerFlow, RailLink, Scenario, SeaLink, consignment_size
+from .schema import ContainerFlow, LiquidBulkFlow, RailLink, Scenario, SeaLink, consignment_size
 
 
 @dataclass(frozen=True)
@@ -51,28 +51,78 @@ def link_graph(scenario: Scenario) -> nx.MultiGraph:
     return g
 
 
-def flow_path(scenario: Scenario, g: nx.MultiGraph, flow_name: str) -> tuple[list[str], list[str]]:
-    """Nodes and link ids of a flow's path. Raises ValueError with the reason if there is none."""
+def route_paths(scenario: Scenario, g: nx.MultiGraph, flow_name: str) -> list[tuple[list[str], list[str], float]]:
+    """(nodes, link ids, share) of each route option of a flow."""
     flow = scenario.flows[flow_name]
-    waypoints = list(flow.route or [])
+    return [(*option_path(scenario, g, flow, via), share) for via, share in flow.route_options()]
+
+
+def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
+    """Nodes and link ids of one way from a flow's origin to its destination.
+
+    Waypoints are node ids, or link ids for a link the path must take (e.g. the
+    rail ferry rather than the container feeder between the same two ports).
+    Between waypoints the path is the shortest by distance. Raises ValueError with
+    the reason if there is no path.
+    """
+    waypoints = list(via)
     if not waypoints or waypoints[0] != flow.origin:
         waypoints.insert(0, flow.origin)
     if waypoints[-1] != flow.destination:
         waypoints.append(flow.destination)
-    nodes: list[str] = [waypoints[0]]
-    for a, b in zip(waypoints, waypoints[1:]):
-        try:
-            part = nx.shortest_path(g, a, b, weight="distance_km")
-        except nx.NetworkXNoPath:
-            raise ValueError(f"no path from '{a}' to '{b}' over the scenario's links") from None
-        nodes.extend(part[1:])
+    nodes: list[str] = [flow.origin]
+    forced: dict[int, str] = {}  # index in nodes of a hop -> the link it must take
+    for target in waypoints[1:]:
+        here = nodes[-1]
+        if target in scenario.links:
+            link = scenario.links[target]
+            near, far = (link.from_, link.to)
+            if _distance(g, here, link.to) < _distance(g, here, link.from_):
+                near, far = far, near
+            nodes.extend(_shortest(g, here, near)[1:])
+            forced[len(nodes) - 1] = target
+            nodes.append(far)
+        else:
+            nodes.extend(_shortest(g, here, target)[1:])
     if len(set(nodes)) != len(nodes):
         raise ValueError(f"the path visits a node twice: {' -> '.join(nodes)}")
     links = []
-    for a, b in zip(nodes, nodes[1:]):
+    for i, (a, b) in enumerate(zip(nodes, nodes[1:])):
+        if i in forced:
+            links.append(forced[i])
+            continue
         edges = g.get_edge_data(a, b)
-        links.append(min(edges, key=lambda k: edges[k]["distance_km"]))
+        # Between two ports with several sea links, take one whose vessels can carry the cargo.
+        links.append(min(edges, key=lambda k: (not _carries(scenario, k, flow), edges[k]["distance_km"])))
     return nodes, links
+
+
+def _shortest(g: nx.MultiGraph, a: str, b: str) -> list[str]:
+    if a == b:
+        return [a]
+    try:
+        return nx.shortest_path(g, a, b, weight="distance_km")
+    except nx.NetworkXNoPath:
+        raise ValueError(f"no path from '{a}' to '{b}' over the scenario's links") from None
+
+
+def _distance(g: nx.MultiGraph, a: str, b: str) -> float:
+    try:
+        return nx.shortest_path_length(g, a, b, weight="distance_km")
+    except nx.NetworkXNoPath:
+        return float("inf")
+
+
+def _carries(scenario: Scenario, link_id: str, flow) -> bool:
+    link = scenario.links[link_id]
+    if not isinstance(link, SeaLink) or link.fleet not in scenario.fleets:
+        return True
+    unit = scenario.fleets[link.fleet].unit
+    if unit == "teu":
+        return isinstance(flow, ContainerFlow)
+    if unit == "wagons":
+        return not isinstance(flow, LiquidBulkFlow)
+    return not isinstance(flow, ContainerFlow)
 
 
 def compile_legs(scenario: Scenario, nodes: list[str], links: list[str]) -> list[Leg]:
@@ -156,21 +206,59 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
             ref = getattr(flow, field)
             if ref not in nodes:
                 problems.append((f"flows.{fname}.{field}", f"unknown node '{ref}'"))
-        for i, ref in enumerate(flow.route or []):
-            if ref not in nodes:
-                problems.append((f"flows.{fname}.route[{i}]", f"unknown node '{ref}'"))
+        options = [(f"flows.{fname}.route", flow.route or [])] if flow.routes is None else [
+            (f"flows.{fname}.routes[{k}].via", r.via) for k, r in enumerate(flow.routes)]
+        for where, via in options:
+            for i, ref in enumerate(via):
+                if ref not in nodes and ref not in scenario.links:
+                    problems.append((f"{where}[{i}]", f"unknown node or link '{ref}'"))
         if problems:
             continue
         if flow.origin == flow.destination:
             problems.append((f"flows.{fname}.destination", "destination is the origin"))
             continue
-        try:
-            path_nodes, path_links = flow_path(scenario, g, fname)
-        except ValueError as exc:
-            problems.append((f"flows.{fname}.route" if flow.route else f"flows.{fname}", str(exc)))
-            continue
-        problems.extend(_check_fit(scenario, fname, compile_legs(scenario, path_nodes, path_links)))
+        for where, via in options:
+            try:
+                path_nodes, path_links = option_path(scenario, g, flow, via)
+            except ValueError as exc:
+                problems.append((where if via else f"flows.{fname}", str(exc)))
+                continue
+            problems.extend(_check_fit(scenario, fname, compile_legs(scenario, path_nodes, path_links)))
+
+    for pid, pool in scenario.rolling_stock.items():
+        for i, ref in enumerate(pool.formed_at):
+            if ref not in nodes:
+                problems.append((f"rolling_stock.{pid}.formed_at[{i}]", f"unknown node '{ref}'"))
+    for did, d in scenario.disruptions.items():
+        reason = disruption_target_problem(scenario, d.target)
+        if reason:
+            problems.append((f"disruptions.{did}.target", reason))
     return problems
+
+
+def disruption_target_problem(scenario: Scenario, target: str) -> str | None:
+    """Why a disruption target names nothing that can be disrupted (None if it is fine)."""
+    parts = target.split(".")
+    usage = ("expected nodes.<id>, nodes.<id>.station, nodes.<id>.berths.<group>, links.<id> "
+             "(rail or pipeline) or fleets.<id>")
+    if parts[0] == "fleets" and len(parts) == 2:
+        return None if parts[1] in scenario.fleets else f"unknown fleet '{parts[1]}'"
+    if parts[0] == "links" and len(parts) == 2:
+        link = scenario.links.get(parts[1])
+        if link is None:
+            return f"unknown link '{parts[1]}'"
+        return None if link.mode in ("rail", "pipeline") else f"a {link.mode} link cannot be disrupted (disrupt its fleet or ports)"
+    if parts[0] == "nodes" and len(parts) >= 2:
+        node = scenario.nodes.get(parts[1])
+        if node is None:
+            return f"unknown node '{parts[1]}'"
+        if len(parts) == 2:
+            return None if node.berths else "only a port (a node with berths) can be closed as a whole"
+        if parts[2:] == ["station"]:
+            return None if node.station else f"node '{parts[1]}' has no station"
+        if len(parts) == 4 and parts[2] == "berths":
+            return None if parts[3] in node.berths else f"node '{parts[1]}' has no berth group '{parts[3]}'"
+    return usage
 
 
 def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[str, str]]:

@@ -208,7 +208,12 @@ class Node(Strict):
 
 
 class RailLink(Strict):
-    """A rail section: a capacity in trains per day each way, and a running speed."""
+    """A rail section: a capacity in trains per day and a running speed.
+
+    On double track (`tracks: 2`) each direction has its own capacity; on single
+    track (`tracks: 1`) trains of both directions share one set of paths, so the
+    capacity is for both directions together (R5: Dostyk–Moyinty).
+    """
 
     mode: Literal["rail"]
     from_: Identifier = Field(alias="from")
@@ -216,6 +221,7 @@ class RailLink(Strict):
     distance_km: PositiveFloat
     speed_km_per_day: PositiveFloat
     capacity_trains_per_day: PositiveFloat
+    tracks: Literal[1, 2] = 2
 
 
 class SeaLink(Strict):
@@ -238,7 +244,18 @@ class TransferLink(Strict):
     travel_hours: Duration = 0.0
 
 
-Link = Annotated[Union[RailLink, SeaLink, TransferLink], Field(discriminator="mode")]
+class PipelineLink(Strict):
+    """A pipeline: a throughput in tonnes per year (a quota, for a shipper with one) and a transit time."""
+
+    mode: Literal["pipeline"]
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    distance_km: PositiveFloat
+    capacity_tonnes_per_year: PositiveFloat
+    travel_hours: Duration = 0.0
+
+
+Link = Annotated[Union[RailLink, SeaLink, TransferLink, PipelineLink], Field(discriminator="mode")]
 
 
 # --------------------------------------------------------------------------
@@ -283,13 +300,29 @@ class Fleet(Strict):
 # --------------------------------------------------------------------------
 
 
+class RouteOption(Strict):
+    """One way a flow can go: waypoints, and its share when shares are fixed."""
+
+    via: list[Identifier]
+    share: Annotated[Number, Field(ge=0, le=1)] | None = None
+
+
 class _FlowBase(Strict):
     origin: Identifier
     destination: Identifier
+    group: str | None = Field(
+        default=None,
+        description="A label for reporting transit times over several flows (e.g. china_baku, china_europe).",
+    )
     route: list[Identifier] | None = Field(
         default=None,
         description="Waypoints from origin to destination; the path between waypoints is the shortest by distance.",
     )
+    routes: list[RouteOption] | None = Field(
+        default=None,
+        description="Alternative routes (instead of `route`), chosen per consignment by `route_choice`.",
+    )
+    route_choice: Literal["fixed_shares", "least_expected_time"] = "fixed_shares"
     tonnes_per_year: PositiveFloat
     seasonality: Annotated[list[NonNegativeFloat], Field(min_length=12, max_length=12)] = Field(
         default_factory=lambda: [1.0] * 12,
@@ -303,6 +336,27 @@ class _FlowBase(Strict):
         if sum(v) <= 0:
             raise ValueError("at least one month needs a positive weight")
         return v
+
+    @model_validator(mode="after")
+    def _one_way_of_routing(self):
+        if self.route is not None and self.routes is not None:
+            raise ValueError("give either route or routes, not both")
+        if self.routes is not None:
+            if len(self.routes) < 1:
+                raise ValueError("routes needs at least one option")
+            shares = [r.share for r in self.routes]
+            if self.route_choice == "fixed_shares":
+                if any(x is None for x in shares):
+                    raise ValueError("with route_choice fixed_shares, every route option needs a share")
+                if abs(sum(shares) - 1.0) > 1e-6:
+                    raise ValueError(f"route shares must add up to 1 (they add up to {sum(shares):g})")
+        return self
+
+    def route_options(self) -> list[tuple[list[str], float]]:
+        """(waypoints, share) of each way this flow can go."""
+        if self.routes is None:
+            return [(list(self.route or []), 1.0)]
+        return [(list(r.via), r.share if r.share is not None else 1.0 / len(self.routes)) for r in self.routes]
 
 
 class ContainerFlow(_FlowBase):
@@ -359,6 +413,51 @@ def consignment_size(flow: ContainerFlow | WagonloadFlow | LiquidBulkFlow) -> di
 # --------------------------------------------------------------------------
 
 
+class RollingStockPool(Strict):
+    """Wagons (`per_train: wagons`) or locomotives (`per_train: 1`) that trains formed at
+    `formed_at` draw from. A train waits at formation until the pool has enough;
+    after the break-up the stock runs back empty over the same sections and returns."""
+
+    count: PositiveInt
+    per_train: Literal["wagons", "one"] = "wagons"
+    formed_at: Annotated[list[Identifier], Field(min_length=1)]
+
+
+class ClosureWindow(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ClosureWindow":
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Disruption(Strict):
+    """Scheduled closures and random breakdowns of one resource.
+
+    `target` is the path of what is disrupted: `nodes.<id>.station` (tracks),
+    `nodes.<id>.berths.<group>`, `nodes.<id>` (a port: no vessel enters or leaves),
+    `links.<id>` (a rail section or pipeline), or `fleets.<id>` (each vessel breaks down
+    on its own). A breakdown takes one server (track, berth, vessel) at a time; a
+    closure takes all of them.
+    """
+
+    target: str
+    closures: list[ClosureWindow] = Field(default_factory=list)
+    mtbf_hours: PositiveFloat | None = Field(default=None, description="Mean time between failures, per server.")
+    mttr_hours: PositiveFloat | None = Field(default=None, description="Mean time to repair.")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "Disruption":
+        if (self.mtbf_hours is None) != (self.mttr_hours is None):
+            raise ValueError("give both mtbf_hours and mttr_hours, or neither")
+        if not self.closures and self.mtbf_hours is None:
+            raise ValueError("give closures, or mtbf_hours and mttr_hours")
+        return self
+
+
 class Scenario(Strict):
     """A whole corridor study: network, fleets, demand, and the simulated period."""
 
@@ -377,3 +476,9 @@ class Scenario(Strict):
     links: dict[Identifier, Link] = Field(default_factory=dict)
     fleets: dict[Identifier, Fleet] = Field(default_factory=dict)
     flows: Annotated[dict[Identifier, Flow], Field(min_length=1)]
+    rolling_stock: dict[Identifier, RollingStockPool] = Field(default_factory=dict)
+    disruptions: dict[Identifier, Disruption] = Field(default_factory=dict)
+    dwell_factor: PositiveFloat = Field(
+        default=1.0,
+        description="Multiplies every station's dwell (customs, documents): 0.5 studies paperless, simplified transit.",
+    )

@@ -1,0 +1,47 @@
+"""Route choice: which of a flow's routes a new consignment takes.
+
+- `fixed_shares`: at random, with the shares the scenario gives (a planner's split).
+- `least_expected_time`: the route with the least expected time given the queues
+  now: its static time (running, processing, dwell, crossing, mean batching
+  waits) plus the work queued in front of each resource on it, divided by that
+  resource's capacity. A shipper's choice with today's information; it does not
+  foresee storms or the queues others will add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class RouteEstimate:
+    static_hours: float
+    queue_hours: list[Callable[[], float]] = field(default_factory=list)
+
+    def hours(self) -> float:
+        return self.static_hours + sum(f() for f in self.queue_hours)
+
+
+class RouteChoice:
+    def __init__(self, routes: list, shares: list[float], rule: str, rng: np.random.Generator,
+                 estimates: list[RouteEstimate]):
+        self.routes = routes
+        self.rule = rule
+        self.rng = rng
+        self.cumulative = np.cumsum(shares).tolist()
+        self.estimates = estimates
+        self.chosen = [0] * len(routes)
+
+    def choose(self):
+        if len(self.routes) == 1:
+            k = 0
+        elif self.rule == "fixed_shares":
+            u = self.rng.random() * self.cumulative[-1]
+            k = next((i for i, c in enumerate(self.cumulative) if u < c), len(self.routes) - 1)
+        else:
+            k = min(range(len(self.routes)), key=lambda i: self.estimates[i].hours())
+        self.chosen[k] += 1
+        return self.routes[k]
