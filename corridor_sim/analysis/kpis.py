@@ -11,6 +11,9 @@ import numpy as np
 
 from ..model.corridor import RawResult
 from .bottlenecks import rank_bottlenecks
+from .capacity import static_capacity
+from .decomposition import transit_breakdown
+from .stability import stability
 
 DAYS_PER_YEAR = 365.0
 
@@ -33,6 +36,15 @@ def kpis(raw: RawResult) -> dict:
     }
     out["demand_tonnes_per_year_by_flow"] = {name: {"mean": f.tonnes_per_year} for name, f in sc.flows.items()}
     out["transit_days"] = {name: transit_stats(ds) for name, ds in by_flow.items()}
+    groups: dict[str, list] = {}
+    for name, flow in sc.flows.items():
+        if flow.group:
+            groups.setdefault(flow.group, []).extend(by_flow[name])
+    out["transit_days_by_group"] = {g: transit_stats(ds) for g, ds in groups.items()}
+    out["route_shares"] = {
+        name: [n / sum(counts) for n in counts] for name, counts in raw.route_counts.items()
+        if len(counts) > 1 and sum(counts)
+    }
     return out
 
 
@@ -72,9 +84,27 @@ def mass_balance(raw: RawResult) -> dict:
 
 def summarize(raw: RawResult) -> dict:
     res = resources(raw)
+    k = kpis(raw)
+    capacity = static_capacity(raw.scenario)
+    capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
     return {
-        "kpis": kpis(raw),
+        "kpis": k,
         "resources": res,
-        "bottlenecks": rank_bottlenecks(res),
+        "bottlenecks": rank_bottlenecks(res, crossing_tonne_hours(raw)),
+        "stability": stability(raw, res),
+        "static_capacity": capacity,
+        "transit_breakdown": transit_breakdown(raw),
         "mass_balance": mass_balance(raw),
     }
+
+
+def crossing_tonne_hours(raw: RawResult) -> dict[str, float]:
+    """Per node: transit tonne-hours of the consignments delivered in the window that passed it."""
+    w0, w1 = raw.warmup_hours, raw.end_hours
+    transit = {d.consignment: (d.delivered - d.created) * d.tonnes for d in raw.deliveries if w0 <= d.delivered < w1}
+    out: dict[str, float] = {}
+    for v in raw.visits:
+        t = transit.get(v.consignment)
+        if t is not None:
+            out[v.node] = out.get(v.node, 0.0) + t
+    return out

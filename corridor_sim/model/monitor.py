@@ -54,11 +54,12 @@ class ResourceMonitor:
     __slots__ = (
         "name", "kind", "capacity", "start", "queue", "busy",
         "arrivals", "waits", "wait_sum", "wait_tonne_hours", "notes", "_pending", "_pending_since",
-        "down", "backlog", "samples",
+        "down", "backlog", "samples", "nodes",
     )
 
-    def __init__(self, name: str, kind: str, capacity: float, start: float):
+    def __init__(self, name: str, kind: str, capacity: float, start: float, nodes: tuple[str, ...] = ()):
         self.name = name
+        self.nodes = nodes      # where consignments wait for it (to relate its waits to the flows there)
         self.kind = kind
         self.capacity = capacity
         self.start = start
@@ -112,6 +113,7 @@ class ResourceMonitor:
         return {
             "name": self.name,
             "kind": self.kind,
+            "nodes": list(self.nodes),
             "capacity": self.capacity,
             "utilization": min(1.0, self.busy.mean(end) / self.capacity) if self.capacity else 0.0,
             "mean_wait_hours": wait_total / waiters if waiters else 0.0,
