@@ -8,7 +8,7 @@ batching, not a shortage of capacity.
 
 from __future__ import annotations
 
-CAPACITY_KINDS = {"rail_section", "station", "berth", "yard", "fleet"}
+CAPACITY_KINDS = {"rail_section", "station", "berth", "yard", "fleet", "pipeline", "rolling_stock"}
 SATURATED = 0.95
 LISTED_UTILIZATION = 0.80
 LISTED_WAIT_SHARE = 0.05

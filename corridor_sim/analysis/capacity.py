@@ -5,10 +5,10 @@ Each element's capacity is turned into tonnes per year from the scenario alone
 processing time, vessel fleets from their round trip (crossing, handling at the
 berths, weather availability) and usable load, pipelines from their throughput.
 Only the links and stations that the flows' routes use count, in the directions
-they use them. The max flow from all origins to all destinations (networkx) is
-an upper bound on what the corridor can carry — a single-commodity relaxation
-that ignores batching waits and seasonality — and the min cut names the elements
-that bound it.
+they use them. Two bounds come out: how far the demand can grow before its first
+element is full, and, per direction, the max flow from origins to destinations
+with the min cut that bounds it (networkx). Both ignore batching waits and
+seasonality: upper bounds on what the corridor can carry.
 """
 
 from __future__ import annotations
@@ -109,36 +109,67 @@ def element_capacities(scenario: Scenario) -> dict[str, dict]:
 
 
 def static_capacity(scenario: Scenario) -> dict:
-    """Max flow (tonnes/year) from the flows' origins to their destinations, and its min cut."""
-    caps = element_capacities(scenario)
-    g = nx.DiGraph()
-    graph = link_graph(scenario)
+    """Static capacity of the corridor for its demand, in tonnes per year.
 
-    def add(u, v, cap, element):
-        if g.has_edge(u, v):
-            return
-        attrs = {} if cap == float("inf") else {"capacity": cap}
-        g.add_edge(u, v, element=element, **attrs)
+    - `by_direction`: for westbound and eastbound flows apart (so that cargo cannot
+      'flow' from an eastbound origin to a westbound destination), the max flow
+      from their origins to their destinations over the elements their routes use,
+      and the min cut that bounds it (networkx).
+    - `tonnes_per_year` and `first_to_saturate`: scaling the whole demand (with its
+      route shares) up until one element is full — the demand-weighted capacity and
+      the element that binds first.
+    """
+    caps = element_capacities(scenario)
+    graph = link_graph(scenario)
+    load: dict[str, float] = {}
+    directions: dict[str, nx.DiGraph] = {}
+    demand = 0.0
 
     for fname, flow in scenario.flows.items():
-        add(SOURCE, ("in", flow.origin), float("inf"), None)
-        add(("out", flow.destination), SINK, float("inf"), None)
-        for nodes, links, _ in route_paths(scenario, graph, fname):
+        demand += flow.tonnes_per_year
+        o, d = scenario.nodes[flow.origin], scenario.nodes[flow.destination]
+        g = directions.setdefault("westbound" if d.lon <= o.lon else "eastbound", nx.DiGraph())
+        _add(g, SOURCE, ("out", flow.origin), float("inf"), None)
+        _add(g, ("in", flow.destination), SINK, float("inf"), None)
+        for nodes, links, share in route_paths(scenario, graph, fname):
+            used = [f"links.{lid}" for lid in links] + [f"nodes.{n}.station" for n in nodes if f"nodes.{n}.station" in caps]
+            for key in used:
+                load[key] = load.get(key, 0.0) + flow.tonnes_per_year * share
             for n in nodes:
                 key = f"nodes.{n}.station"
-                add(("in", n), ("out", n), caps[key]["tonnes_per_year"] if key in caps else float("inf"),
-                    key if key in caps else None)
+                _add(g, ("in", n), ("out", n), caps[key]["tonnes_per_year"] if key in caps else float("inf"),
+                     key if key in caps else None)
             for a, b, lid in zip(nodes, nodes[1:], links):
-                add(("out", a), ("in", b), caps[f"links.{lid}"]["tonnes_per_year"], f"links.{lid}")
-    # max flow = min cut (value); the source side of the cut tells which elements bind
-    value, (reach, _) = nx.minimum_cut(g, SOURCE, SINK) if _bounded(g) else (float("inf"), (set(), set()))
-    cut = sorted({d["element"] for u, v, d in g.edges(data=True)
-                  if u in reach and v not in reach and d.get("element")})
+                _add(g, ("out", a), ("in", b), caps[f"links.{lid}"]["tonnes_per_year"], f"links.{lid}")
+
+    by_direction = {}
+    for name, g in directions.items():
+        if _bounded(g):
+            # max flow = min cut; the source side of the cut tells which elements bind
+            value, (reach, _) = nx.minimum_cut(g, SOURCE, SINK)
+        else:
+            value, reach = float("inf"), set()
+        cut = sorted({d["element"] for u, v, d in g.edges(data=True)
+                      if u in reach and v not in reach and d.get("element")})
+        by_direction[name] = {"tonnes_per_year": value, "min_cut": [{"element": e, **caps[e]} for e in cut]}
+
+    ratios = {k: caps[k]["tonnes_per_year"] / v for k, v in load.items() if v > 0}
+    first = min(ratios, key=ratios.get) if ratios else None
+    scale = ratios[first] if first else float("inf")
     return {
-        "tonnes_per_year": value,
-        "min_cut": [{"element": e, **caps[e]} for e in cut],
-        "note": "single-commodity max flow over the capacities of the elements the routes use; an upper bound",
+        "tonnes_per_year": demand * scale,
+        "first_to_saturate": ({"element": first, "demand_over_capacity": 1 / scale, **caps[first]} if first else None),
+        "by_direction": by_direction,
+        "note": ("demand scaled with its route shares until the first element is full; max flow per direction "
+                 "over the elements the routes use. Static upper bounds: no batching waits, no seasonality."),
     }
+
+
+def _add(g: nx.DiGraph, u, v, cap: float, element) -> None:
+    if g.has_edge(u, v):
+        return
+    attrs = {} if cap == float("inf") else {"capacity": cap}
+    g.add_edge(u, v, element=element, **attrs)
 
 
 def _bounded(g: nx.DiGraph) -> bool:

@@ -12,13 +12,15 @@ from .monitor import ResourceMonitor
 
 
 class Yard:
-    __slots__ = ("env", "unit", "store", "monitor")
+    __slots__ = ("env", "unit", "store", "monitor", "blocked_tonnes")
 
     def __init__(self, env: simpy.Environment, unit: str, capacity: float, monitor: ResourceMonitor):
         self.env = env
         self.unit = unit
         self.store = simpy.Container(env, capacity=capacity, init=0)
         self.monitor = monitor
+        self.blocked_tonnes = 0.0   # cargo held outside (on trains, vessels, at the gate) for want of room
+        monitor.backlog = lambda: self.blocked_tonnes
 
     def enter(self, consignment):
         """Process step: wait for room, then occupy it. Returns the hours blocked."""
@@ -26,7 +28,9 @@ class Yard:
         arrived = self.env.now
         self.monitor.arrive(arrived)
         if self.store.level + amount > self.store.capacity or self.store.put_queue:
+            self.blocked_tonnes += consignment.tonnes
             yield self.store.put(amount)
+            self.blocked_tonnes -= consignment.tonnes
         else:
             self.store.put(amount)  # room now: granted at once, no need to yield
         now = self.env.now
