@@ -1,0 +1,85 @@
+"""The Findings table: every shipped scenario, run once, side by side.
+
+One row per scenario: delivered Mt and TEU, mean and 95th-percentile transit days
+China → Baku and China → Europe (flow groups `china_baku`, `china_europe`), the
+first element to fill in the static capacity, the top bottleneck of the run, and
+whether the run was stable. `corridor-sim findings` writes it as Markdown (for
+the README) and JSON, and prints it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .api import run
+
+GROUPS = (("china_baku", "China→Baku"), ("china_europe", "China→Europe"))
+
+
+def shipped_scenarios(directory: Path) -> list[Path]:
+    """The baseline first, then the 2030 target, then the studies in name order."""
+    files = sorted(p for p in Path(directory).glob("*.yaml"))
+    order = {"baseline_2024.yaml": 0, "target_2030.yaml": 1}
+    return sorted(files, key=lambda p: (order.get(p.name, 2), p.name))
+
+
+def findings_row(path: Path, seed: int | None = None) -> dict:
+    summary = run(path, seed=seed).summary
+    k = summary["kpis"]
+    row = {
+        "scenario": summary["scenario"],
+        "file": str(path),
+        "delivered_mt": k["delivered_tonnes_per_year"]["mean"] / 1e6,
+        "delivered_teu": k["delivered_teu_per_year"]["mean"],
+        "demand_mt": sum(v["mean"] for v in k["demand_tonnes_per_year_by_flow"].values()) / 1e6,
+        "static_capacity_mt": summary["static_capacity"]["tonnes_per_year"] / 1e6,
+        "first_to_fill": (summary["static_capacity"]["first_to_saturate"] or {}).get("element"),
+        "top_bottleneck": summary["bottlenecks"][0]["name"] if summary["bottlenecks"] else None,
+        "top_bottleneck_reason": summary["bottlenecks"][0]["reason"] if summary["bottlenecks"] else None,
+        "stable": summary["stability"]["stable"],
+        "runtime_seconds": summary["runtime_seconds"],
+    }
+    for group, _ in GROUPS:
+        t = k["transit_days_by_group"].get(group, {})
+        row[f"{group}_mean_days"] = t.get("mean")
+        row[f"{group}_p95_days"] = t.get("p95")
+    return row
+
+
+def findings(directory: Path, seed: int | None = None, progress=None) -> list[dict]:
+    rows = []
+    for path in shipped_scenarios(directory):
+        rows.append(findings_row(path, seed))
+        if progress:
+            progress(path)
+    return rows
+
+
+def _d(x, fmt=".1f") -> str:
+    return "–" if x is None else format(x, fmt)
+
+
+def to_markdown(rows: list[dict]) -> str:
+    head = ("| scenario | delivered Mt | delivered TEU | China→Baku days mean / p95 | China→Europe days mean / p95 "
+            "| top bottleneck | stable |")
+    lines = [head, "|" + "---|" * 7]
+    for r in rows:
+        lines.append(
+            f"| {r['scenario']} | {r['delivered_mt']:.2f} | {r['delivered_teu']:,.0f} "
+            f"| {_d(r['china_baku_mean_days'])} / {_d(r['china_baku_p95_days'])} "
+            f"| {_d(r['china_europe_mean_days'])} / {_d(r['china_europe_p95_days'])} "
+            f"| {r['top_bottleneck'] or '–'} | {'yes' if r['stable'] else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_findings(rows: list[dict], out: Path) -> None:
+    """findings.md and findings.json, each written whole or not at all."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in (("findings.md", to_markdown(rows)), ("findings.json", json.dumps(rows, indent=2) + "\n")):
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out / name)
