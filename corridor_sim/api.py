@@ -46,12 +46,23 @@ def run(
     out: str | Path | None = None,
     replication: int = 0,
     progress=None,
-) -> RunResult:
+    replications: int | None = None,
+    **experiment,
+):
     """Run one scenario file; write the run directory if `out` is given.
 
     `overrides` are `path.to.field=value` strings, as `--set` on the CLI.
     `progress`, if given, is called with (simulated_hours_done, total_hours).
+
+    With `replications=N`, runs replications 0 … N−1 instead and returns a
+    `ReplicationResult` (see `run_replications`, which takes the other keywords:
+    `workers`, `executor`, `scheduler`, `resume`).
     """
+    if replications is not None:
+        return run_replications(scenario, replications=replications, seed=seed, overrides=overrides, out=out,
+                                progress=bool(progress), **experiment)
+    if experiment:
+        raise TypeError(f"run() got unexpected keyword arguments {sorted(experiment)} (without replications=)")
     overrides = list(overrides)
     if seed is not None:
         overrides.append(f"seed={seed}")
@@ -101,4 +112,8 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-__all__ = ["run", "run_scenario", "RunResult"]
+# The experiments (replications, sweeps, comparisons) are built on run_scenario above.
+from .experiment import ReplicationResult, SweepResult, compare, run_replications, sweep  # noqa: E402
+
+__all__ = ["run", "run_scenario", "RunResult", "run_replications", "sweep", "compare", "ReplicationResult",
+           "SweepResult"]

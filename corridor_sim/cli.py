@@ -51,6 +51,41 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
 
 
+def _experiment_options(func):
+    """--replications, --workers, --executor, --scheduler, --resume: shared by run and sweep."""
+    options = [
+        click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Independent replications (replication i uses the same random streams in every scenario)."),
+        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Runs at once: 1 runs in this process; N > 1 a local process pool "
+                          "(with --executor dask, the local Dask workers)."),
+        click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+                     help="Local process pool, or a local Dask cluster (needs corridor-sim[dask])."),
+        click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                     help="Run on an existing Dask cluster (its workers need corridor-sim installed)."),
+        click.option("--resume", is_flag=True,
+                     help="Keep the finished runs in --out and run only the others."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out}: exists and is not a directory")
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        _fail(f"--out {out}: {above} is not a directory")
+
+
+def _interrupted(exc) -> None:
+    click.echo(f"\ninterrupted: {exc.finished} of {exc.total} runs finished"
+               + (f" and kept in {exc.out} (continue with --resume)" if exc.out is not None and exc.finished else ""),
+               err=True)
+    sys.exit(130)
+
+
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
@@ -58,22 +93,41 @@ def main(argv: list[str] | None = None) -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Master seed (overrides the scenario's).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a scenario field, e.g. --set nodes.dostyk.station.servers=4 (repeatable).")
+@_experiment_options
 @click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
-def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...], quiet: bool) -> None:
-    """Run SCENARIO once and write summary.json, visits.parquet and the resolved scenario to --out."""
+def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...], replications: int, workers: int,
+        executor: str, scheduler: str | None, resume: bool, quiet: bool) -> None:
+    """Run SCENARIO and write summary.json, visits.parquet and the resolved scenario to --out.
+
+    With --replications N > 1, every KPI gets its mean and 95% t interval in
+    --out/summary.json, and each replication its own run directory in
+    --out/replications/.
+    """
+    _check_out(out)
+    if replications > 1:
+        _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet)
+        return
     from .api import run_scenario
+    from .experiment import ExperimentError
+    from .experiment.executors import check_options
     from .output import write_run
 
-    if out.exists() and not out.is_dir():
-        _fail(f"--out {out}: exists and is not a directory")
-    above = next((p for p in out.parents if p.exists()), None)
-    if above is not None and not above.is_dir():
-        _fail(f"--out {out}: {above} is not a directory")
+    try:
+        check_options(workers, executor, scheduler)
+    except ExperimentError as exc:
+        _fail(str(exc))
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     try:
         sc, resolved = load_scenario(scenario, sets)
     except ScenarioError as exc:
         _fail(str(exc))
+    if resume and out.is_dir():
+        done = _finished_single_run(out, resolved)
+        if done is not None:
+            if not quiet:
+                print_run(done, Console())
+                click.echo(f"{out}/ already holds this run (--resume): nothing to do")
+            return
     console = Console(stderr=True)
     show = not quiet and console.is_terminal
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[day]}"),
@@ -92,6 +146,133 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     if not quiet:
         print_run(result.summary, Console())
         click.echo(f"results written to {out}/")
+
+
+def _finished_single_run(out: Path, resolved: dict) -> dict | None:
+    """The summary in `out` if it is a complete single run of this resolved scenario."""
+    from .experiment.tasks import _same_mapping
+    from .output import RECORD_FILES, RESOLVED, SUMMARY
+    import yaml
+
+    try:
+        summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+        done = yaml.safe_load((out / RESOLVED).read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    complete = isinstance(summary, dict) and "kpis" in summary and summary.get("replication") == 0 \
+        and "replications" not in summary and all((out / f).is_file() for f in RECORD_FILES)
+    return summary if complete and _same_mapping(done, resolved) else None
+
+
+def _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet):
+    from .experiment import ExperimentError, ExperimentInterrupted, run_replications
+    from .tables import print_replications
+
+    console = Console(stderr=True)
+    try:
+        result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
+                                  scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
+                                  progress=not quiet and console.is_terminal)
+    except (ScenarioError, ExperimentError) as exc:
+        _fail(str(exc))
+    except ExperimentInterrupted as exc:
+        _interrupted(exc)
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    if not quiet:
+        print_replications(result.summary, Console())
+        click.echo(f"results written to {out}/")
+    if result.summary["failed"]:
+        click.echo(f"error: {len(result.summary['failed'])} of {replications} replications failed "
+                   f"(see {out}/replications/*/error.txt)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--vary", "vary", multiple=True, required=True, metavar="PATH=V1,V2,...",
+              help="A field and its values, e.g. --vary nodes.kuryk.berths.ferry.count=1,2,3 "
+                   "(repeatable: the full grid is run).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Sweep directory to write.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Master seed (overrides the scenario's).")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+              help="Override a scenario field at every grid point (repeatable).")
+@_experiment_options
+@click.option("--min-gain", type=click.FloatRange(min=0, max=100, max_open=True), default=1.0, show_default=True,
+              metavar="PERCENT", help="A step of a parameter that adds less than this % of delivered tonnes "
+                                      "does not count as growth (saturation).")
+@click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
+def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, overrides: tuple[str, ...],
+          replications: int, workers: int, executor: str, scheduler: str | None, resume: bool, min_gain: float,
+          quiet: bool) -> None:
+    """Run SCENARIO at every combination of the --vary values, --replications times each.
+
+    Writes the tidy results (results.parquet), a summary per grid point (summary.parquet) with
+    the saturation marks, and a run directory per run; prints the summary table.
+    """
+    from .experiment import ExperimentError, ExperimentInterrupted
+    from .experiment import sweep as run_sweep
+    from .tables import print_sweep
+
+    _check_out(out)
+    console = Console(stderr=True)
+    try:
+        result = run_sweep(scenario, list(vary), replications=replications, workers=workers, executor=executor,
+                           scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
+                           progress=not quiet and console.is_terminal, min_gain=min_gain / 100.0)
+    except (ScenarioError, ExperimentError) as exc:
+        _fail(str(exc))
+    except ExperimentInterrupted as exc:
+        _interrupted(exc)
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    if not quiet:
+        print_sweep(result, Console())
+        click.echo(f"results written to {out}/")
+    if result.info["failed"]:
+        click.echo(f"error: {len(result.info['failed'])} of {result.info['runs']} runs failed "
+                   f"(see {out}/runs/*/error.txt)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("dir_a", type=click.Path(path_type=Path))
+@click.argument("dir_b", type=click.Path(path_type=Path))
+@click.option("--fail-if", "fail_if", multiple=True, metavar="'METRIC<-5%'",
+              help="Exit with 1 if the change from A to B crosses this threshold: METRIC, one of < <= > >=, "
+                   "a number (absolute change) or a percentage (change relative to A). METRIC may use * "
+                   "(e.g. 'transit_days.*.p95>10%'). Repeatable.")
+@click.option("--all", "everything", is_flag=True, help="Print every metric, not only the main ones.")
+@click.option("--quiet", is_flag=True, help="Print only the failed thresholds.")
+def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool, quiet: bool) -> None:
+    """Compare two run directories (single runs or replications): A, B, B − A and its 95% interval.
+
+    Replications of A and B with the same seed and index drew the same random numbers: their
+    differences give a paired interval (common random numbers).
+    """
+    from .experiment import ExperimentError, check_thresholds, parse_threshold
+    from .experiment import compare as run_compare
+    from .tables import print_comparison
+
+    try:
+        thresholds = [parse_threshold(t) for t in fail_if]
+        table = run_compare(dir_a, dir_b)
+        failed = check_thresholds(table, thresholds)
+    except ExperimentError as exc:
+        _fail(str(exc))
+    if not quiet:
+        print_comparison(table, Console(), str(dir_a), str(dir_b), everything)
+    for t in thresholds:
+        hits = [f for f in failed if f[0] is t]
+        if not hits and not quiet:
+            click.echo(f"ok      --fail-if {t.text}")
+        for _, metric, diff, pct in hits:
+            amount = f"{diff:+,.0f}" if abs(diff) >= 100 else f"{diff:+.3g}"
+            click.echo(f"FAILED  --fail-if {t.text}: {metric} changed by {amount} ({pct:+.1f}%)")
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()

@@ -24,6 +24,8 @@ DELIVERIES = "deliveries.parquet"
 TRAINS = "trains.parquet"
 VOYAGES = "voyages.parquet"
 RESOLVED = "scenario.resolved.yaml"
+ERROR = "error.txt"
+RECORD_FILES = {VISITS: Visit, DELIVERIES: Delivery, TRAINS: TrainRun, VOYAGES: Voyage}
 
 
 def _json_safe(obj):
@@ -36,27 +38,93 @@ def _json_safe(obj):
     return obj
 
 
+def record_frames(raw) -> dict:
+    """A run's records as DataFrames, keyed by their file name in the run directory."""
+    rows = {VISITS: raw.visits, DELIVERIES: raw.deliveries, TRAINS: raw.trains, VOYAGES: raw.voyages}
+    return {name: to_frame(rows[name], row_type) for name, row_type in RECORD_FILES.items()}
+
+
 def write_run(out: Path, summary: dict, resolved: dict, raw) -> Path:
-    out = Path(out)
+    return write_run_frames(out, summary, resolved, record_frames(raw))
+
+
+def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict) -> Path:
+    """The run directory from records already turned into DataFrames (they may come from another process)."""
+
+    def fill(tmp: Path) -> None:
+        for name, frame in frames.items():
+            frame.to_parquet(tmp / name, index=False)
+        _write_resolved(tmp, resolved)
+        _write_summary(tmp, summary)
+
+    return _write_dir(Path(out), fill)
+
+
+def write_failed_run(out: Path, summary: dict, resolved: dict, traceback_text: str) -> Path:
+    """The run directory of a run that raised: its provenance and `error` in summary.json,
+    the resolved scenario to rerun it, and the traceback in error.txt."""
+
+    def fill(tmp: Path) -> None:
+        _write_resolved(tmp, resolved)
+        (tmp / ERROR).write_text(traceback_text, encoding="utf-8")
+        _write_summary(tmp, summary)
+
+    return _write_dir(Path(out), fill)
+
+
+def _write_resolved(tmp: Path, resolved: dict) -> None:
+    with open(tmp / RESOLVED, "w", encoding="utf-8") as fh:
+        yaml.safe_dump(resolved, fh, sort_keys=False, allow_unicode=True)
+
+
+def _write_summary(tmp: Path, summary: dict) -> None:
+    with open(tmp / SUMMARY, "w", encoding="utf-8") as fh:
+        json.dump(_json_safe(summary), fh, indent=2, sort_keys=False)
+        fh.write("\n")
+
+
+def _write_dir(out: Path, fill) -> Path:
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a run directory is not
     try:
-        to_frame(raw.visits, Visit).to_parquet(tmp / VISITS, index=False)
-        to_frame(raw.deliveries, Delivery).to_parquet(tmp / DELIVERIES, index=False)
-        to_frame(raw.trains, TrainRun).to_parquet(tmp / TRAINS, index=False)
-        to_frame(raw.voyages, Voyage).to_parquet(tmp / VOYAGES, index=False)
-        with open(tmp / RESOLVED, "w", encoding="utf-8") as fh:
-            yaml.safe_dump(resolved, fh, sort_keys=False, allow_unicode=True)
-        with open(tmp / SUMMARY, "w", encoding="utf-8") as fh:
-            json.dump(_json_safe(summary), fh, indent=2, sort_keys=False)
-            fh.write("\n")
+        fill(tmp)
         _replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def write_json_atomic(path: Path, obj) -> Path:
+    """A JSON file written under a temporary name and renamed into place."""
+
+    def fill(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(_json_safe(obj), fh, indent=2, sort_keys=False)
+            fh.write("\n")
+
+    return _write_file(Path(path), fill)
+
+
+def write_parquet_atomic(path: Path, frame) -> Path:
+    return _write_file(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def _write_file(path: Path, fill) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        fill(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _umask() -> int:
@@ -74,3 +142,8 @@ def _replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(new, target)
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the complete directory `new` at `target`, replacing what was there in one rename."""
+    _replace_dir(Path(new), Path(target))

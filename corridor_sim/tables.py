@@ -178,6 +178,9 @@ def print_sweep(result, console: Console) -> None:
             fixed = ", ".join(f"{q}={v}" for q, v in line["fixed"].items())
             where = f" (with {fixed})" if fixed else ""
             point = line["saturation_point"]
+            if not isinstance(point, (str, int, float)) and point is not None:
+                from .experiment.sweep import value_text
+                point = value_text(point)
             if point is None:
                 console.print(f"{path}{where}: delivered tonnes still grow at the largest value")
             else:

@@ -1,0 +1,168 @@
+"""N replications of one scenario: every KPI as a mean with its 95% t interval.
+
+Replication i runs on the random streams of replication i (`RandomStreams(seed, i)`),
+in every scenario: two scenarios replicated with the same seed are paired run by
+run (common random numbers), which `compare` uses.
+
+Directory layout (`out`):
+
+    summary.json              the aggregated summary (see `aggregate.py`)
+    runs.parquet              one row per replication: main KPIs, runtime, error
+    results.parquet           tidy: run_id, scenario, replication, metric, value, error
+    replications/rep-0000/    a complete run directory per replication
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
+from ..scenario import load_scenario
+from .aggregate import aggregate_summaries
+from .errors import ExperimentError
+from .executors import check_options
+from .metrics import MAIN_KPIS, flatten, main_kpis
+from .runner import Experiment, check_out
+from .tasks import RunOutcome, RunTask
+
+RUNS = "runs.parquet"
+RESULTS = "results.parquet"
+REPLICATIONS_DIR = "replications"
+
+
+@dataclass
+class ReplicationResult:
+    summary: dict           # the aggregated summary.json
+    runs: pd.DataFrame      # one row per replication: run_id, replication, seed, error, runtime_seconds, main KPIs
+    results: pd.DataFrame   # tidy: run_id, scenario, replication, metric, value, error
+    out: Path | None = None
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.runs[self.runs["error"].notna()]
+
+
+def run_id(replication: int) -> str:
+    return f"rep-{replication:04d}"
+
+
+def check_replications(replications) -> None:
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ExperimentError(f"--replications {replications!r}: must be a whole number >= 1")
+
+
+def run_replications(
+    scenario: str | Path,
+    *,
+    replications: int,
+    workers: int = 1,
+    executor: str = "process",
+    scheduler: str | None = None,
+    overrides: list[str] | tuple[str, ...] = (),
+    seed: int | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
+) -> ReplicationResult:
+    """Run replications 0 … N−1 of a scenario; write `out` if given.
+
+    Raises `ScenarioError` or `ExperimentError` for bad input (nothing written), and
+    `ExperimentInterrupted` (a KeyboardInterrupt) on Ctrl-C, with the finished runs kept in `out`.
+    A run that raises is recorded with its error (`runs.error`, its run directory) and the others go on.
+    """
+    check_replications(replications)
+    check_options(workers, executor, scheduler)
+    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sc, resolved = load_scenario(scenario, sets)
+    out = Path(out) if out is not None else None
+    if out is not None:
+        check_out(out, "replications", resume)
+    tasks = [RunTask(run_id(i), i, resolved, str(scenario), keep_records=out is not None)
+             for i in range(replications)]
+    holder: dict = {}
+
+    def finish(work: Path | None, outcomes: list[RunOutcome], seconds: float) -> None:
+        holder["result"] = summarize_replications(outcomes, seconds)
+        if work is not None:
+            result = holder["result"]
+            write_parquet_atomic(work / RUNS, result.runs)
+            write_parquet_atomic(work / RESULTS, result.results)
+            write_json_atomic(work / SUMMARY, result.summary)  # last: its presence marks the experiment complete
+
+    Experiment(tasks, lambda t: f"{REPLICATIONS_DIR}/{t.run_id}", out, resume=resume, workers=workers,
+               executor=executor, scheduler=scheduler, progress=progress,
+               description=f"{sc.name}: {replications} replications",
+               top_files=(SUMMARY, RUNS, RESULTS)).run(finish)
+    result = holder["result"]
+    result.out = out
+    return result
+
+
+def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> ReplicationResult:
+    """The aggregated summary, the runs table and the tidy results of replications in order."""
+    ok = [o.summary for o in outcomes if o.ok]
+    first = (ok or [outcomes[0].summary])[0]
+    summary = {
+        "scenario": first.get("scenario"),
+        "scenario_file": first.get("scenario_file"),
+        "seed": first.get("seed"),
+        "replications": len(outcomes),
+        "replications_ok": len(ok),
+        "failed": [{"replication": o.replication, "run_id": o.run_id, "error": o.error}
+                   for o in outcomes if not o.ok],
+        "confidence": "95% Student t interval over the replications",
+    }
+    for key in ("version", "git_commit", "python", "start_date", "window"):
+        if key in first:
+            summary[key] = first[key]
+    summary.update(aggregate_summaries(ok))
+    summary["runtime_seconds"] = round(seconds, 3)
+    return ReplicationResult(summary, runs_table(outcomes), tidy_results(outcomes))
+
+
+def runs_table(outcomes: list[RunOutcome], parameters: dict[str, Callable] | None = None) -> pd.DataFrame:
+    """One row per run: run_id, the swept values, replication, seed, error, runtime_seconds, main KPIs."""
+    parameters = parameters or {}
+    rows = []
+    for o in outcomes:
+        s = o.summary
+        row = {"run_id": o.run_id, **{p: conv(o.parameters.get(p)) for p, conv in parameters.items()},
+               "replication": o.replication, "seed": s.get("seed"), "error": o.error,
+               "runtime_seconds": s.get("runtime_seconds"), **main_kpis(s)}
+        rows.append(row)
+    columns = ["run_id", *parameters, "replication", "seed", "error", "runtime_seconds", *MAIN_KPIS]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["error"] = frame["error"].astype("string")
+    for k in MAIN_KPIS:
+        frame[k] = frame[k].astype("float64")
+    return frame
+
+
+def tidy_results(outcomes: list[RunOutcome], parameters: dict[str, Callable] | None = None) -> pd.DataFrame:
+    """One row per run per metric; a failed run is one row with metric 'error' and its message.
+
+    `parameters` maps each swept parameter to the function that turns its value into the column's value.
+    """
+    parameters = parameters or {}
+    cols: dict[str, list] = {"run_id": [], "scenario": [], **{p: [] for p in parameters},
+                             "replication": [], "metric": [], "value": [], "error": []}
+    for o in outcomes:
+        metrics = flatten(o.summary) if o.ok else {"error": None}
+        n = len(metrics)
+        cols["run_id"] += [o.run_id] * n
+        cols["scenario"] += [o.summary.get("scenario")] * n
+        for p, conv in parameters.items():
+            cols[p] += [conv(o.parameters.get(p))] * n
+        cols["replication"] += [o.replication] * n
+        cols["metric"] += list(metrics)
+        cols["value"] += [float("nan") if v is None else v for v in metrics.values()]
+        cols["error"] += [o.error] * n
+    frame = pd.DataFrame(cols)
+    frame["value"] = frame["value"].astype("float64")
+    frame["error"] = frame["error"].astype("string")
+    frame["replication"] = frame["replication"].astype("int64")
+    return frame

@@ -1,0 +1,142 @@
+"""Running a list of tasks into an experiment directory: resume, progress, Ctrl-C.
+
+A new experiment is written into a temporary sibling of `out` and renamed into
+place when complete, as a single run is. Each run directory inside it is written
+as soon as its run finishes. On Ctrl-C (or any other stop) the finished runs are
+put in place at `out` without the experiment's summary, which marks it
+unfinished; `resume=True` then works in `out` itself and runs only what is not
+finished there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from ..output import _umask, replace_dir
+from . import tasks as _tasks
+from .errors import ExperimentError, ExperimentInterrupted
+from .executors import make_executor
+from .tasks import RunOutcome, RunTask, finished_outcome, write_outcome
+
+# What each kind of experiment directory holds at its top, to refuse resuming the wrong kind.
+_MARKERS = {"single run": "visits.parquet", "replications": "replications", "sweep": "runs"}
+
+
+def check_out(out: Path, kind: str, resume: bool) -> None:
+    """Refuse an unusable output directory before anything runs."""
+    if out.exists() and not out.is_dir():
+        raise ExperimentError(f"--out {out}: exists and is not a directory")
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise ExperimentError(f"--out {out}: {above} is not a directory")
+    if resume and out.is_dir():
+        for other, marker in _MARKERS.items():
+            if other != kind and (out / marker).exists() and not (out / _MARKERS[kind]).exists():
+                raise ExperimentError(f"--resume: {out} holds a {other}, not {kind}")
+
+
+@dataclass
+class Experiment:
+    tasks: Sequence[RunTask]
+    run_dir: Callable[[RunTask], str]     # the run directory of a task, relative to `out`
+    out: Path | None
+    resume: bool = False
+    workers: int = 1
+    executor: str = "process"
+    scheduler: str | None = None
+    progress: bool | Callable[[int, int], None] = False
+    description: str = "runs"
+    top_files: tuple[str, ...] = ()       # the experiment's own files (written last by `finish`)
+
+    def run(self, finish: Callable[[Path | None, list[RunOutcome], float], None]) -> list[RunOutcome]:
+        """Run what is not finished; then `finish(directory, outcomes in task order, seconds)`."""
+        started = time.perf_counter()
+        total = len(self.tasks)
+        in_place = self.out is not None and self.resume and self.out.is_dir()
+        outcomes: list[RunOutcome | None] = [None] * total
+        if in_place:
+            for i, task in enumerate(self.tasks):
+                outcomes[i] = finished_outcome(self.out / self.run_dir(task), task)
+        todo = [i for i in range(total) if outcomes[i] is None]
+        executor = make_executor(self.workers, self.executor, self.scheduler) if todo else None
+        work = None
+        try:
+            if self.out is not None:
+                if in_place:
+                    work = self.out
+                    if todo:  # the summary no longer describes what the directory will hold
+                        for name in self.top_files:
+                            (work / name).unlink(missing_ok=True)
+                else:
+                    self.out.parent.mkdir(parents=True, exist_ok=True)
+                    work = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+                    os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes it private; results are not
+            with _Bar(self.progress, self.description, total, total - len(todo)) as bar:
+                if todo:
+                    for j, outcome in executor.map(_tasks.execute, [self.tasks[i] for i in todo]):
+                        i = todo[j]
+                        if work is not None:
+                            write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
+                        outcome.frames = None  # written; the records need not stay in memory
+                        outcomes[i] = outcome
+                        bar.advance()
+            if executor is not None:
+                executor.close()
+                executor = None
+            finish(work, outcomes, time.perf_counter() - started)
+            if work is not None and not in_place:
+                replace_dir(work, self.out)
+        except BaseException as exc:
+            if executor is not None:
+                executor.close()
+            finished = sum(o is not None for o in outcomes)
+            if work is not None and not in_place:
+                if any(outcomes[i] is not None for i in todo):
+                    replace_dir(work, self.out)
+                else:
+                    shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, ExperimentInterrupted):
+                raise ExperimentInterrupted(finished, total, self.out) from None
+            raise
+        return outcomes
+
+
+class _Bar:
+    """A rich progress bar on stderr (or a callback, or nothing)."""
+
+    def __init__(self, progress, description: str, total: int, done: int):
+        self.callback = progress if callable(progress) else None
+        self.total, self.done = total, done
+        self.bar = None
+        if progress is True:
+            self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task(description, total=total, completed=done)
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.start()
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+        return self
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,134 @@
+"""One run of an experiment: what a worker is sent, what it sends back, and its run directory.
+
+A task carries the resolved scenario mapping itself, not a file name, so a worker
+on another machine (a Dask cluster) needs only corridor-sim installed. The worker
+sends the summary and the records back; the process that started the experiment
+writes the run directory, so every result lands on its disk, atomically.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import platform
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..output import RECORD_FILES, RESOLVED, SUMMARY, write_failed_run, write_run_frames
+
+
+@dataclass(frozen=True)
+class RunTask:
+    run_id: str                     # e.g. "rep-0003" or "g002-r0003": also the run directory's name
+    replication: int                # the index of the random streams
+    resolved: dict                  # the scenario after extends, --set and the swept values
+    source: str                     # the scenario file, as the user named it
+    parameters: dict = field(default_factory=dict)   # the swept values of this run ({} for replications)
+    keep_records: bool = True       # send back the records, to write visits.parquet & co.
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    replication: int
+    parameters: dict
+    summary: dict                   # a run's summary.json (with `error` set when it failed)
+    frames: dict | None = None      # file name -> DataFrame of the records
+    traceback: str | None = None
+    resumed: bool = False           # found finished in the output directory, not run again
+
+    @property
+    def error(self) -> str | None:
+        return self.summary.get("error")
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.get("error") is None
+
+
+def execute(task: RunTask) -> RunOutcome:
+    """Run one task; an exception becomes a recorded error, never a crash of the experiment."""
+    from ..api import run_scenario  # here, not at import: corridor_sim.api re-exports this package
+    from ..output import record_frames
+    from ..scenario.loader import validate
+
+    started = time.perf_counter()
+    try:
+        sc = validate(copy.deepcopy(task.resolved), task.source)
+        result = run_scenario(sc, task.resolved, replication=task.replication, source=task.source)
+        summary = dict(result.summary)
+        summary.pop("runtime_seconds", None)
+        summary.update(_identity(task))
+        summary["error"] = None
+        summary["runtime_seconds"] = round(time.perf_counter() - started, 3)
+        frames = record_frames(result.raw) if task.keep_records else None
+        return RunOutcome(task.run_id, task.replication, task.parameters, summary, frames)
+    except Exception as exc:  # noqa: BLE001 - a failing run is recorded and the others go on
+        return failed_outcome(task, exc, traceback.format_exc(), time.perf_counter() - started)
+
+
+def failed_outcome(task: RunTask, exc: BaseException, tb: str, seconds: float = 0.0) -> RunOutcome:
+    from ..api import _git_commit
+
+    summary = {
+        "scenario": task.resolved.get("name"),
+        "scenario_file": task.source,
+        "seed": task.resolved.get("seed"),
+        "replication": task.replication,
+        "version": __version__,
+        "git_commit": _git_commit(),
+        "python": platform.python_version(),
+        **_identity(task),
+        "error": f"{type(exc).__name__}: {exc}",
+        "runtime_seconds": round(seconds, 3),
+    }
+    return RunOutcome(task.run_id, task.replication, task.parameters, summary, None, tb)
+
+
+def _identity(task: RunTask) -> dict:
+    out = {"run_id": task.run_id}
+    if task.parameters:
+        out["parameters"] = dict(task.parameters)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Run directories
+# ---------------------------------------------------------------------------
+
+
+def write_outcome(run_dir: Path, task: RunTask, outcome: RunOutcome) -> None:
+    if outcome.ok and outcome.frames is not None:
+        write_run_frames(run_dir, outcome.summary, task.resolved, outcome.frames)
+    elif not outcome.ok:
+        write_failed_run(run_dir, outcome.summary, task.resolved, outcome.traceback or outcome.error or "")
+
+
+def _same_mapping(a, b) -> bool:
+    """Equal as YAML documents (what scenario.resolved.yaml holds)."""
+    dump = lambda x: yaml.safe_dump(x, sort_keys=True, allow_unicode=True)  # noqa: E731
+    return dump(a) == dump(b)
+
+
+def finished_outcome(run_dir: Path, task: RunTask) -> RunOutcome | None:
+    """The outcome of `task` if `run_dir` holds it finished: a complete run directory of the same
+    resolved scenario and replication that did not fail. Anything else is run (again)."""
+    try:
+        summary = json.loads((run_dir / SUMMARY).read_text(encoding="utf-8"))
+        resolved = yaml.safe_load((run_dir / RESOLVED).read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    if not isinstance(summary, dict) or summary.get("error") is not None or "kpis" not in summary:
+        return None
+    if summary.get("replication") != task.replication or summary.get("run_id") != task.run_id:
+        return None
+    if not all((run_dir / name).is_file() for name in RECORD_FILES):
+        return None
+    if not _same_mapping(resolved, task.resolved):
+        return None
+    return RunOutcome(task.run_id, task.replication, task.parameters, summary, None, resumed=True)
