@@ -16,16 +16,17 @@ from pathlib import Path
 
 import yaml
 
-from .records import Delivery, TrainRun, Visit, Voyage, to_frame
+from .records import Delivery, ResourceSample, TrainRun, Visit, Voyage, to_frame
 
 SUMMARY = "summary.json"
 VISITS = "visits.parquet"
 DELIVERIES = "deliveries.parquet"
 TRAINS = "trains.parquet"
 VOYAGES = "voyages.parquet"
+SAMPLES = "samples.parquet"
 RESOLVED = "scenario.resolved.yaml"
 ERROR = "error.txt"
-RECORD_FILES = {VISITS: Visit, DELIVERIES: Delivery, TRAINS: TrainRun, VOYAGES: Voyage}
+RECORD_FILES = {VISITS: Visit, DELIVERIES: Delivery, TRAINS: TrainRun, VOYAGES: Voyage, SAMPLES: ResourceSample}
 
 
 def _json_safe(obj):
@@ -40,7 +41,8 @@ def _json_safe(obj):
 
 def record_frames(raw) -> dict:
     """A run's records as DataFrames, keyed by their file name in the run directory."""
-    rows = {VISITS: raw.visits, DELIVERIES: raw.deliveries, TRAINS: raw.trains, VOYAGES: raw.voyages}
+    rows = {VISITS: raw.visits, DELIVERIES: raw.deliveries, TRAINS: raw.trains, VOYAGES: raw.voyages,
+            SAMPLES: raw.samples}
     return {name: to_frame(rows[name], row_type) for name, row_type in RECORD_FILES.items()}
 
 

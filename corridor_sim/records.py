@@ -64,5 +64,15 @@ class Voyage(NamedTuple):
     tonnes: float
 
 
+class ResourceSample(NamedTuple):
+    """A resource's state once a day: entities waiting, servers busy (for trends and plots)."""
+
+    resource: str
+    kind: str
+    time: float
+    queue: float
+    busy: float
+
+
 def to_frame(rows: list, row_type: type) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=row_type._fields)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from ..records import Delivery, TrainRun, Visit, Voyage
+from ..records import Delivery, ResourceSample, TrainRun, Visit, Voyage
 from ..scenario.network import Leg, compile_legs, link_graph, route_paths
 from ..scenario.schema import Scenario, consignment_size, mean_of
 from .batching import BatchQueue
@@ -65,6 +65,10 @@ class RawResult:
     in_system: list = field(default_factory=list)   # consignments still in the corridor at the end
     events: int = 0                                  # SimPy events scheduled: the cost of the run
     route_counts: dict = field(default_factory=dict)  # flow -> consignments per route option
+
+    @property
+    def samples(self) -> list[ResourceSample]:
+        return [ResourceSample(m.name, m.kind, t, q, b) for m in self.monitors for t, q, b in m.samples]
 
 
 class CorridorModel:
