@@ -9,11 +9,17 @@ tables and every run directory are identical (but for the wall-clock runtime).
 
 import json
 import logging
+import os
 
 import pandas as pd
 import pytest
 
+import corridor_sim.experiment.tasks
 from corridor_sim.experiment import ExperimentError, run_replications
+from corridor_sim.experiment.executors import ProcessPool, WorkerDied
+from corridor_sim.experiment.tasks import RunTask, execute
+from corridor_sim.output import RECORD_FILES
+from corridor_sim.scenario import load_scenario
 
 from conftest import DATA
 
@@ -37,7 +43,7 @@ def _same_run_directories(a, b) -> None:
         sa, sb = (json.loads((r / "summary.json").read_text()) for r in (ra, rb))
         sa.pop("runtime_seconds"), sb.pop("runtime_seconds")
         assert sa == sb
-        for name in ("visits.parquet", "deliveries.parquet", "trains.parquet", "voyages.parquet"):
+        for name in RECORD_FILES:  # visits.parquet, deliveries.parquet, …
             pd.testing.assert_frame_equal(pd.read_parquet(ra / name), pd.read_parquet(rb / name))
         assert (ra / "scenario.resolved.yaml").read_text() == (rb / "scenario.resolved.yaml").read_text()
 
@@ -59,7 +65,7 @@ def test_a_dask_local_cluster_gives_the_same_results(in_process, tmp_path):
     """A real distributed.LocalCluster, reached through its scheduler address as a remote one would be."""
     distributed = pytest.importorskip("distributed")
     reference, ref_out = in_process
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0",
                                   silence_logs=logging.ERROR) as cluster:
         assert cluster.scheduler_address.startswith("tcp://")
         on_dask = run_replications(MINI, replications=REPLICATIONS, scheduler=cluster.scheduler_address,
@@ -74,7 +80,7 @@ def test_a_dask_local_cluster_gives_the_same_results(in_process, tmp_path):
 def test_the_dask_executor_starts_and_stops_its_own_cluster(in_process):
     pytest.importorskip("distributed")
     reference, _ = in_process
-    own = run_replications(MINI, replications=REPLICATIONS, executor="dask", workers=2)
+    own = run_replications(MINI, replications=REPLICATIONS, executor="dask", workers=1)
     _same_results(reference, own)
 
 
@@ -87,3 +93,34 @@ def test_bad_executor_options_are_refused_before_anything_runs(options, message,
     with pytest.raises(ExperimentError, match=message.replace("(", r"\(")):
         run_replications(MINI, replications=2, out=tmp_path / "never", **options)
     assert list(tmp_path.iterdir()) == []
+
+
+def _dies_on_replication_1(task):
+    """A run that takes its worker process down, as the out-of-memory killer would."""
+    if task.replication == 1:
+        os._exit(9)
+    return execute(task)
+
+
+def test_a_run_that_kills_its_worker_process_is_an_error_and_the_others_finish():
+    _, resolved = load_scenario(MINI)
+    tasks = [RunTask(f"rep-{i:04d}", i, resolved, str(MINI), keep_records=False) for i in range(4)]
+    pool = ProcessPool(2)
+    try:
+        results = dict(pool.map(_dies_on_replication_1, tasks))
+    finally:
+        pool.close()
+    assert sorted(results) == [0, 1, 2, 3]
+    assert isinstance(results[1], WorkerDied)
+    assert all(results[i].ok for i in (0, 2, 3))
+
+
+def test_the_experiment_records_a_run_whose_worker_died(monkeypatch):
+    def executor_reports_a_death(task):
+        return WorkerDied("the worker process running this run died") if task.replication == 1 else execute(task)
+
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "execute", executor_reports_a_death)
+    result = run_replications(MINI, replications=3)
+    assert result.summary["failed"] == [{"replication": 1, "run_id": "rep-0001",
+                                         "error": "WorkerDied: the worker process running this run died"}]
+    assert result.summary["replications_ok"] == 2 and result.runs.error.notna().tolist() == [False, True, False]

@@ -21,14 +21,14 @@ from corridor_sim.analysis.queueing import mmc_mean_queue, mmc_mean_wait
 from corridor_sim.api import run_scenario
 from corridor_sim.cli import cli
 from corridor_sim.experiment import run_replications
+from corridor_sim.output import RECORD_FILES
 from corridor_sim.scenario import load_scenario
 
 from conftest import DATA, ROOT
 
 MMC = ROOT / "scenarios" / "validation" / "mmc.yaml"
 MINI = DATA / "mini_corridor.yaml"
-RUN_FILES = {"summary.json", "visits.parquet", "deliveries.parquet", "trains.parquet", "voyages.parquet",
-             "scenario.resolved.yaml"}
+RUN_FILES = {"summary.json", "scenario.resolved.yaml", *RECORD_FILES}  # visits.parquet, deliveries.parquet, …
 
 
 def test_the_intervals_cover_erlang_c_on_the_mmc_validation_scenario():

@@ -62,13 +62,29 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _call(arg):
-    fn, i, task = arg
-    return i, fn(task)
+class WorkerDied(RuntimeError):
+    """A worker process ended without returning (killed, out of memory, a crash in C code)."""
+
+
+def _context():
+    """Fresh processes that inherit no state from the parent's threads: forked from a single-threaded
+    server that has imported corridor-sim once (fast), or spawned where there is no fork server."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["corridor_sim.api"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 class ProcessPool:
-    """A pool of fresh Python processes ('spawn': no state inherited from the parent's threads)."""
+    """A pool of fresh Python processes (see `_context`).
+
+    At most one run per worker is handed out at a time. A run that kills its worker
+    process (the out-of-memory killer, a crash in C code) breaks the pool and the runs
+    in flight with it: those are then rerun one at a time, each in its own process, so
+    that the one that kills its worker again is known and returned as a `WorkerDied`
+    error for the caller to record; the others go on in a new pool.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -76,15 +92,56 @@ class ProcessPool:
         self._pool = None
 
     def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
-        ctx = multiprocessing.get_context("spawn")
-        self._pool = ctx.Pool(min(self.workers, max(1, len(tasks))), initializer=_ignore_sigint)
-        yield from self._pool.imap_unordered(_call, [(fn, i, t) for i, t in enumerate(tasks)], chunksize=1)
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        ctx = _context()
+        queue = list(range(len(tasks)))
+        suspects: list[int] = []
+        while queue or suspects:
+            if suspects:  # after a broken pool: each run in flight then, alone
+                i = suspects.pop(0)
+                self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=_ignore_sigint)
+                try:
+                    result = self._pool.submit(fn, tasks[i]).result()
+                except BrokenProcessPool:
+                    result = WorkerDied("the worker process running this run died (killed, out of memory, "
+                                        "or a crash outside Python)")
+                self.close()
+                yield i, result
+                continue
+            width = min(self.workers, len(queue))
+            self._pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=_ignore_sigint)
+            in_flight: dict = {}
+            while queue or in_flight:
+                while queue and len(in_flight) < width:
+                    i = queue.pop(0)
+                    in_flight[self._pool.submit(fn, tasks[i])] = i
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in sorted(done, key=in_flight.get):
+                    i = in_flight.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        suspects.append(i)
+                        broken = True
+                        continue
+                    yield i, result
+                if broken:
+                    suspects.extend(sorted(in_flight.values()))
+                    break
+            self.close()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()  # unfinished runs are dropped; finished ones are already written
-            self._pool.join()
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            # Unfinished runs are dropped (finished ones are already written): stop the workers now
+            # rather than wait for their current runs.
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                if proc.is_alive():
+                    proc.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Dask:
@@ -95,7 +152,7 @@ class Dask:
             if scheduler is None:
                 self._cluster = distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR)
+                    dashboard_address=":0", silence_logs=logging.ERROR)  # any free port
                 self.name = f"local Dask cluster of {workers} worker{'s' if workers > 1 else ''}"
                 self._client = distributed.Client(self._cluster)
             else:
@@ -117,7 +174,10 @@ class Dask:
             futures.append(self._client.submit(fn, task, key=key, pure=False, retries=0))
         try:
             for fut in distributed.as_completed(futures):
-                result = fut.result()
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the run killed its workers
+                    result = exc
                 fut.release()
                 yield index[fut.key], result
         finally:

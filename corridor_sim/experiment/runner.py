@@ -25,7 +25,7 @@ from ..output import _umask, replace_dir
 from . import tasks as _tasks
 from .errors import ExperimentError, ExperimentInterrupted
 from .executors import make_executor
-from .tasks import RunOutcome, RunTask, finished_outcome, write_outcome
+from .tasks import RunOutcome, RunTask, failed_outcome, finished_outcome, write_outcome
 
 # What each kind of experiment directory holds at its top, to refuse resuming the wrong kind.
 _MARKERS = {"single run": "visits.parquet", "replications": "replications", "sweep": "runs"}
@@ -84,6 +84,8 @@ class Experiment:
                 if todo:
                     for j, outcome in executor.map(_tasks.execute, [self.tasks[i] for i in todo]):
                         i = todo[j]
+                        if isinstance(outcome, BaseException):  # the run took its worker down with it
+                            outcome = failed_outcome(self.tasks[i], outcome, f"{type(outcome).__name__}: {outcome}\n")
                         if work is not None:
                             write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
                         outcome.frames = None  # written; the records need not stay in memory
