@@ -10,6 +10,8 @@ tables and every run directory are identical (but for the wall-clock runtime).
 import json
 import logging
 import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -124,3 +126,16 @@ def test_the_experiment_records_a_run_whose_worker_died(monkeypatch):
     assert result.summary["failed"] == [{"replication": 1, "run_id": "rep-0001",
                                          "error": "WorkerDied: the worker process running this run died"}]
     assert result.summary["replications_ok"] == 2 and result.runs.error.notna().tolist() == [False, True, False]
+
+
+def test_a_script_without_a_main_guard_is_not_rerun_in_the_workers(tmp_path):
+    """Fresh worker processes normally re-import the caller's script: one that starts an
+    experiment at its top level would start it again in every worker."""
+    script = tmp_path / "study.py"
+    script.write_text(
+        "from corridor_sim.experiment import run_replications\n"
+        f"r = run_replications({str(MINI)!r}, replications=2, workers=2)\n"
+        "print('study ran', r.summary['replications_ok'])\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "study ran 2\n"

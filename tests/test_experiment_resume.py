@@ -132,3 +132,17 @@ def test_the_command_line_reports_failures_and_interruptions(monkeypatch, tmp_pa
     assert result.exit_code == 130
     assert "interrupted: 1 of 3 runs finished and kept in" in result.stderr and "--resume" in result.stderr
     assert [p.name for p in (out2 / "replications").iterdir()] == ["rep-0000"]
+
+
+def test_resume_of_a_single_run_that_is_already_there_does_nothing(monkeypatch, tmp_path):
+    out = tmp_path / "one"
+    assert CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out), "--quiet"]).exit_code == 0
+    written = (out / "summary.json").stat().st_mtime_ns
+    runs = CountingRuns()
+    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    result = CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out), "--resume"], terminal_width=160)
+    assert result.exit_code == 0 and "already holds this run (--resume): nothing to do" in result.output
+    assert runs.calls == [] and (out / "summary.json").stat().st_mtime_ns == written
+    # another seed is another run
+    result = CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out), "--resume", "--seed", "8", "--quiet"])
+    assert result.exit_code == 0 and json.loads((out / "summary.json").read_text())["seed"] == 8

@@ -14,4 +14,5 @@ class ExperimentInterrupted(KeyboardInterrupt):
         self.finished = finished
         self.total = total
         self.out = out
-        super().__init__(f"interrupted: {finished} of {total} runs finished and kept in {out}")
+        kept = f" and kept in {out}" if out is not None and finished else ""
+        super().__init__(f"interrupted: {finished} of {total} runs finished{kept}")

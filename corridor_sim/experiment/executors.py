@@ -11,10 +11,12 @@ back in task order, so nothing depends on which run finished first.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import re
 import signal
+import sys
 import uuid
 from typing import Callable, Iterator, Sequence
 
@@ -66,6 +68,27 @@ class WorkerDied(RuntimeError):
     """A worker process ended without returning (killed, out of memory, a crash in C code)."""
 
 
+@contextlib.contextmanager
+def _main_not_rerun():
+    """Start worker processes without re-running the caller's main script in them.
+
+    A fresh Python process normally re-imports the parent's `__main__` file, to find
+    functions defined there. The runs need none of it (their function lives in
+    corridor_sim), and re-running a script that starts an experiment at its top level,
+    or a script read from stdin, would fail in every worker.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def _context():
     """Fresh processes that inherit no state from the parent's threads: forked from a single-threaded
     server that has imported corridor-sim once (fast), or spawned where there is no fork server."""
@@ -103,7 +126,9 @@ class ProcessPool:
                 i = suspects.pop(0)
                 self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=_ignore_sigint)
                 try:
-                    result = self._pool.submit(fn, tasks[i]).result()
+                    with _main_not_rerun():  # worker processes start on submit
+                        fut = self._pool.submit(fn, tasks[i])
+                    result = fut.result()
                 except BrokenProcessPool:
                     result = WorkerDied("the worker process running this run died (killed, out of memory, "
                                         "or a crash outside Python)")
@@ -116,7 +141,8 @@ class ProcessPool:
             while queue or in_flight:
                 while queue and len(in_flight) < width:
                     i = queue.pop(0)
-                    in_flight[self._pool.submit(fn, tasks[i])] = i
+                    with _main_not_rerun():  # worker processes start on submit
+                        in_flight[self._pool.submit(fn, tasks[i])] = i
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in sorted(done, key=in_flight.get):
@@ -150,9 +176,10 @@ class Dask:
         self._cluster = None
         try:
             if scheduler is None:
-                self._cluster = distributed.LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=":0", silence_logs=logging.ERROR)  # any free port
+                with _main_not_rerun():
+                    self._cluster = distributed.LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True,
+                        dashboard_address=":0", silence_logs=logging.ERROR)  # any free port
                 self.name = f"local Dask cluster of {workers} worker{'s' if workers > 1 else ''}"
                 self._client = distributed.Client(self._cluster)
             else:
