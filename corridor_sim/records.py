@@ -75,4 +75,7 @@ class ResourceSample(NamedTuple):
 
 
 def to_frame(rows: list, row_type: type) -> pd.DataFrame:
-    return pd.DataFrame.from_records(rows, columns=row_type._fields)
+    """The rows as a DataFrame, one column per field (built column by column: fast)."""
+    if not rows:
+        return pd.DataFrame({f: [] for f in row_type._fields})
+    return pd.DataFrame(dict(zip(row_type._fields, map(list, zip(*rows)))))

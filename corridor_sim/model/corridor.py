@@ -209,7 +209,7 @@ class CorridorModel:
             if t >= self.end:
                 return
             yield env.timeout(t - env.now)
-            route = choice.choose()
+            route = choice.choose(t)
             c = Consignment(self._next_id, fname, size, t, route)
             self._next_id += 1
             self.generated[0] += 1

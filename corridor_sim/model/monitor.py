@@ -93,6 +93,12 @@ class ResourceMonitor:
             self._pending += 1
             self._pending_since += now
 
+    def arrive_served(self, now: float, tonnes: float) -> None:
+        """An arrival served at once: counted, with a wait of zero, and never in the queue."""
+        if now >= self.start:
+            self.arrivals += 1
+            self.waits += 1
+
     def start_service(self, now: float, arrived: float, tonnes: float) -> None:
         self.queue.add(now, -1)
         if arrived >= self.start:

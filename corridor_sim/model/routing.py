@@ -4,8 +4,9 @@
 - `least_expected_time`: the route with the least expected time given the queues
   now: its static time (running, processing, dwell, crossing, mean batching
   waits) plus the work queued in front of each resource on it, divided by that
-  resource's capacity. A shipper's choice with today's information; it does not
-  foresee storms or the queues others will add.
+  resource's capacity. A shipper's choice with today's information, refreshed
+  once a simulated hour (consignments booked within the hour take the same route);
+  it does not foresee storms or the queues others will add.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class RouteEstimate:
 
 
 class RouteChoice:
+    REFRESH_HOURS = 1.0
+
     def __init__(self, routes: list, shares: list[float], rule: str, rng: np.random.Generator,
                  estimates: list[RouteEstimate]):
         self.routes = routes
@@ -34,14 +37,18 @@ class RouteChoice:
         self.cumulative = np.cumsum(shares).tolist()
         self.estimates = estimates
         self.chosen = [0] * len(routes)
+        self._best = (-1.0, 0)   # (hour it was worked out, route index)
 
-    def choose(self):
+    def choose(self, now: float):
         if len(self.routes) == 1:
             k = 0
         elif self.rule == "fixed_shares":
             u = self.rng.random() * self.cumulative[-1]
             k = next((i for i, c in enumerate(self.cumulative) if u < c), len(self.routes) - 1)
         else:
-            k = min(range(len(self.routes)), key=lambda i: self.estimates[i].hours())
+            hour = now // self.REFRESH_HOURS
+            if hour != self._best[0]:
+                self._best = (hour, min(range(len(self.routes)), key=lambda i: self.estimates[i].hours()))
+            k = self._best[1]
         self.chosen[k] += 1
         return self.routes[k]

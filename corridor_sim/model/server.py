@@ -20,6 +20,17 @@ import simpy
 from .monitor import ResourceMonitor
 
 
+class Request(simpy.resources.resource.Request):
+    """A request that knows when it was made, how many tonnes wait on it, and
+    whether it had to queue."""
+
+    def __init__(self, resource: "Server", tonnes: float):
+        self.arrived = resource._env.now
+        self.tonnes = tonnes
+        self.queued = False
+        super().__init__(resource)   # the base class tries to grant it at once
+
+
 class Server(simpy.Resource):
     def __init__(self, env: simpy.Environment, capacity: int, monitor: ResourceMonitor):
         super().__init__(env, capacity)
@@ -37,27 +48,27 @@ class Server(simpy.Resource):
         if servers > 0:
             self._trigger_put(None)
 
-    def request(self, tonnes: float = 0.0) -> simpy.resources.resource.Request:  # type: ignore[override]
-        now = self._env.now
-        self.monitor.arrive(now)
-        req = super().request()
-        req.arrived, req.tonnes = now, tonnes
-        if req.triggered:  # a server was free
-            self._granted(req)
+    def request(self, tonnes: float = 0.0) -> Request:  # type: ignore[override]
+        req = Request(self, tonnes)
+        if not req.triggered:  # every server busy: it joins the queue
+            req.queued = True
+            self.monitor.arrive(req.arrived)
         return req
 
-    def _do_put(self, event) -> None:  # type: ignore[override]
-        super()._do_put(event)
-        # A request granted later, when a server is released. (A new request has no
-        # `arrived` yet while the base class first tries it; `request` handles that.)
-        if event.triggered and hasattr(event, "arrived"):
-            self._granted(event)
+    def _do_put(self, event: Request) -> bool | None:  # type: ignore[override]
+        users = self.users
+        if len(users) >= self._capacity:
+            return None
+        users.append(event)
+        event.succeed()
+        now = self._env.now
+        if event.queued:
+            self.monitor.start_service(now, event.arrived, event.tonnes)
+        else:
+            self.monitor.arrive_served(now, event.tonnes)
+        self.monitor.busy.set(now, len(users))
+        return True  # a server was free: try the next in line too (several may be back after a repair)
 
     def _do_get(self, event) -> None:  # type: ignore[override]
         super()._do_get(event)
         self.monitor.busy.set(self._env.now, len(self.users))
-
-    def _granted(self, req) -> None:
-        now = self._env.now
-        self.monitor.start_service(now, req.arrived, req.tonnes)
-        self.monitor.busy.set(now, len(self.users))
