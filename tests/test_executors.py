@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -72,8 +73,11 @@ def test_a_dask_local_cluster_gives_the_same_results(in_process, tmp_path):
         assert cluster.scheduler_address.startswith("tcp://")
         on_dask = run_replications(MINI, replications=REPLICATIONS, scheduler=cluster.scheduler_address,
                                    out=tmp_path / "dask")
-        # The experiment's tasks are gone from the cluster when it is done.
+        # The experiment's results do not stay on the cluster (released asynchronously: give it a moment).
         with distributed.Client(cluster.scheduler_address) as client:
+            deadline = time.monotonic() + 10
+            while client.who_has() and time.monotonic() < deadline:
+                time.sleep(0.05)
             assert not client.who_has()
     _same_results(reference, on_dask)
     _same_run_directories(ref_out, tmp_path / "dask")
