@@ -76,7 +76,9 @@ def element_capacities(scenario: Scenario) -> dict[str, dict]:
             for n in ports:
                 if n.weather is not None:
                     open_share *= 1 - sum(n.weather.closed_share_by_month) / 12
-            round_trip = 2 * crossing + 2 * handling  # loaded one way; the way back carries the other direction
+            # Loaded one way (load at one port, unload at the other), back in ballast or with
+            # the other direction's cargo: the most one direction can get.
+            round_trip = 2 * crossing + handling
             trips = fleet.vessels * HOURS_PER_YEAR * open_share / round_trip
             fleet_cap = trips * fleet.usable_capacity * mix[fleet.unit]
             berth_cap = min(b.count * HOURS_PER_YEAR * open_share / (b.fixed_hours + fleet.usable_capacity / b.rate_per_hour)
@@ -108,7 +110,7 @@ def element_capacities(scenario: Scenario) -> dict[str, dict]:
     return caps
 
 
-def static_capacity(scenario: Scenario) -> dict:
+def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] | None = None) -> dict:
     """Static capacity of the corridor for its demand, in tonnes per year.
 
     - `by_direction`: for westbound and eastbound flows apart (so that cargo cannot
@@ -117,8 +119,11 @@ def static_capacity(scenario: Scenario) -> dict:
       and the min cut that bounds it (networkx).
     - `tonnes_per_year` and `first_to_saturate`: scaling the whole demand (with its
       route shares) up until one element is full — the demand-weighted capacity and
-      the element that binds first.
+      the element that binds first. Flows choosing by least expected time take the
+      shares observed in the run when given (`observed_shares[flow]`), else split in
+      proportion to what each option's narrowest element can carry.
     """
+    observed_shares = observed_shares or {}
     caps = element_capacities(scenario)
     graph = link_graph(scenario)
     load: dict[str, float] = {}
@@ -131,10 +136,24 @@ def static_capacity(scenario: Scenario) -> dict:
         g = directions.setdefault("westbound" if d.lon <= o.lon else "eastbound", nx.DiGraph())
         _add(g, SOURCE, ("out", flow.origin), float("inf"), None)
         _add(g, ("in", flow.destination), SINK, float("inf"), None)
-        for nodes, links, share in route_paths(scenario, graph, fname):
-            used = [f"links.{lid}" for lid in links] + [f"nodes.{n}.station" for n in nodes if f"nodes.{n}.station" in caps]
+        options = route_paths(scenario, graph, fname)
+        used_by = [[f"links.{lid}" for lid in links] + [f"nodes.{n}.station" for n in nodes if f"nodes.{n}.station" in caps]
+                   for nodes, links, _ in options]
+        if flow.route_choice == "least_expected_time" and len(options) > 1 and fname in observed_shares:
+            shares = observed_shares[fname]
+        elif flow.route_choice == "least_expected_time" and len(options) > 1:
+            # Shippers fill the faster options first; statically, each takes demand in
+            # proportion to what its narrowest element can carry.
+            narrowest = [min(caps[k]["tonnes_per_year"] for k in used) if used else float("inf") for used in used_by]
+            finite = [c for c in narrowest if c != float("inf")]
+            shares = [c / sum(finite) if c != float("inf") else 0.0 for c in narrowest] if finite else \
+                [1 / len(options)] * len(options)
+        else:
+            shares = [share for _, _, share in options]
+        for used, share in zip(used_by, shares):
             for key in used:
                 load[key] = load.get(key, 0.0) + flow.tonnes_per_year * share
+        for nodes, links, share in options:
             for n in nodes:
                 key = f"nodes.{n}.station"
                 _add(g, ("in", n), ("out", n), caps[key]["tonnes_per_year"] if key in caps else float("inf"),
@@ -149,8 +168,7 @@ def static_capacity(scenario: Scenario) -> dict:
             value, (reach, _) = nx.minimum_cut(g, SOURCE, SINK)
         else:
             value, reach = float("inf"), set()
-        cut = sorted({d["element"] for u, v, d in g.edges(data=True)
-                      if u in reach and v not in reach and d.get("element")})
+        cut = sorted({e for u, v, d in g.edges(data=True) if u in reach and v not in reach for e in d["elements"]})
         by_direction[name] = {"tonnes_per_year": value, "min_cut": [{"element": e, **caps[e]} for e in cut]}
 
     ratios = {k: caps[k]["tonnes_per_year"] / v for k, v in load.items() if v > 0}
@@ -166,10 +184,22 @@ def static_capacity(scenario: Scenario) -> dict:
 
 
 def _add(g: nx.DiGraph, u, v, cap: float, element) -> None:
+    """An edge; parallel elements between the same two nodes (two fleets on one crossing)
+    add up their capacities and are named together."""
     if g.has_edge(u, v):
+        d = g.edges[u, v]
+        if element is None or element in d["elements"]:
+            return
+        d["elements"].append(element)
+        d["element"] = " + ".join(d["elements"])
+        if "capacity" in d:
+            if cap == float("inf"):
+                del d["capacity"]
+            else:
+                d["capacity"] += cap
         return
     attrs = {} if cap == float("inf") else {"capacity": cap}
-    g.add_edge(u, v, element=element, **attrs)
+    g.add_edge(u, v, element=element, elements=[element] if element else [], **attrs)
 
 
 def _bounded(g: nx.DiGraph) -> bool:

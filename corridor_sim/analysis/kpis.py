@@ -85,7 +85,7 @@ def mass_balance(raw: RawResult) -> dict:
 def summarize(raw: RawResult) -> dict:
     res = resources(raw)
     k = kpis(raw)
-    capacity = static_capacity(raw.scenario)
+    capacity = static_capacity(raw.scenario, k["route_shares"])
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
     return {
         "kpis": k,
