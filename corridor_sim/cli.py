@@ -94,9 +94,11 @@ def _interrupted(exc) -> None:
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a scenario field, e.g. --set nodes.dostyk.station.servers=4 (repeatable).")
 @_experiment_options
+@click.option("--plots", is_flag=True, help="Also write the figures (map, monthly tonnes, transit times, "
+                                              "queues) as PNG files into --out.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
 def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...], replications: int, workers: int,
-        executor: str, scheduler: str | None, resume: bool, quiet: bool) -> None:
+        executor: str, scheduler: str | None, resume: bool, quiet: bool, plots: bool = False) -> None:
     """Run SCENARIO and write summary.json, visits.parquet and the resolved scenario to --out.
 
     With --replications N > 1, every KPI gets its mean and 95% t interval in
@@ -105,7 +107,8 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     """
     _check_out(out)
     if replications > 1:
-        _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet)
+        _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
+                          plots)
         return
     from .api import run_scenario
     from .experiment import ExperimentError
@@ -124,6 +127,8 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     if resume and out.is_dir():
         done = _finished_single_run(out, resolved)
         if done is not None:
+            if plots:
+                _write_plots(out)
             if not quiet:
                 print_run(done, Console())
                 click.echo(f"{out}/ already holds this run (--resume): nothing to do")
@@ -139,7 +144,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
 
         result = run_scenario(sc, resolved, progress=progress, source=str(scenario))
     try:
-        write_run(out, result.summary, resolved, result.raw)
+        write_run(out, result.summary, resolved, result.raw, extra=_plots_into(result) if plots else None)
     except OSError as exc:
         click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
@@ -164,7 +169,30 @@ def _finished_single_run(out: Path, resolved: dict) -> dict | None:
     return summary if complete and _same_mapping(done, resolved) else None
 
 
-def _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet):
+def _plots_into(result):
+    """Writes the run's figures into the run directory while it is still under its temporary name."""
+
+    def write(tmp: Path) -> None:
+        from .plots import load_run, run_figures, save_figures
+
+        save_figures(run_figures(load_run(result)), tmp)
+
+    return write
+
+
+def _write_plots(out: Path) -> None:
+    """The figures of a finished run or replications directory, each PNG written atomically."""
+    from .plots import run_figures, save_figures
+
+    try:
+        save_figures(run_figures(out), out, atomic=True)
+    except OSError as exc:
+        click.echo(f"error: cannot write the plots into {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+def _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
+                      plots=False):
     from .experiment import ExperimentError, ExperimentInterrupted, run_replications
     from .tables import print_replications
 
@@ -180,6 +208,8 @@ def _run_replications(scenario, out, seed, overrides, replications, workers, exe
     except OSError as exc:
         click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
+    if plots and result.summary.get("replications_ok"):
+        _write_plots(out)
     if not quiet:
         print_replications(result.summary, Console())
         click.echo(f"results written to {out}/")
@@ -202,10 +232,11 @@ def _run_replications(scenario, out, seed, overrides, replications, workers, exe
 @click.option("--min-gain", type=click.FloatRange(min=0, max=100, max_open=True), default=1.0, show_default=True,
               metavar="PERCENT", help="A step of a parameter that adds less than this % of delivered tonnes "
                                       "does not count as growth (saturation).")
+@click.option("--plots", is_flag=True, help="Also write the saturation curves as --out/sweep.png.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
 def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, overrides: tuple[str, ...],
           replications: int, workers: int, executor: str, scheduler: str | None, resume: bool, min_gain: float,
-          quiet: bool) -> None:
+          quiet: bool, plots: bool = False) -> None:
     """Run SCENARIO at every combination of the --vary values, --replications times each.
 
     Writes the tidy results (results.parquet), a summary per grid point (summary.parquet) with
@@ -228,6 +259,10 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
     except OSError as exc:
         click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
+    if plots and result.info.get("runs_ok"):
+        from .plots import save_figures, sweep_curves
+
+        save_figures({"sweep.png": sweep_curves(result)}, out, atomic=True)
     if not quiet:
         print_sweep(result, Console())
         click.echo(f"results written to {out}/")
@@ -246,7 +281,10 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
                    "(e.g. 'transit_days.*.p95>10%'). Repeatable.")
 @click.option("--all", "everything", is_flag=True, help="Print every metric, not only the main ones.")
 @click.option("--quiet", is_flag=True, help="Print only the failed thresholds.")
-def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool, quiet: bool) -> None:
+@click.option("--plot", "plot", type=click.Path(path_type=Path), default=None, metavar="FILE.png",
+              help="Also draw the differences (B − A in % of A, with their intervals) into this PNG file.")
+def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool, quiet: bool,
+            plot: Path | None = None) -> None:
     """Compare two run directories (single runs or replications): A, B, B − A and its 95% interval.
 
     Replications of A and B with the same seed and index drew the same random numbers: their
@@ -262,6 +300,11 @@ def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool
         failed = check_thresholds(table, thresholds)
     except ExperimentError as exc:
         _fail(str(exc))
+    if plot is not None:
+        from .plots import comparison_bars, save_figures
+
+        save_figures({plot.name: comparison_bars(table, title=f"B = {dir_b} against A = {dir_a}")}, plot.parent,
+                     atomic=True)
     if not quiet:
         print_comparison(table, Console(), str(dir_a), str(dir_b), everything)
     for t in thresholds:
@@ -273,6 +316,32 @@ def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool
             click.echo(f"FAILED  --fail-if {t.text}: {metric} changed by {amount} ({pct:+.1f}%)")
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write (default: DIRECTORY/report.html).")
+def report(directory: Path, out: Path | None) -> None:
+    """Write one self-contained HTML report of a run or replications DIRECTORY.
+
+    Figures, KPI tables, bottlenecks, stability, static capacity, the resolved scenario and
+    the provenance, in one file that opens in any browser without a network.
+    """
+    from .plots import NotARunDirectory
+    from .report import REPORT, write_report
+
+    target = out if out is not None else directory / REPORT
+    if target.exists() and target.is_dir():
+        _fail(f"--out {target}: is a directory")
+    try:
+        path = write_report(directory, target)
+    except NotARunDirectory as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    click.echo(f"report written to {path}")
 
 
 @cli.command()

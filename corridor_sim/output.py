@@ -46,17 +46,22 @@ def record_frames(raw) -> dict:
     return {name: to_frame(rows[name], row_type) for name, row_type in RECORD_FILES.items()}
 
 
-def write_run(out: Path, summary: dict, resolved: dict, raw) -> Path:
-    return write_run_frames(out, summary, resolved, record_frames(raw))
+def write_run(out: Path, summary: dict, resolved: dict, raw, extra=None) -> Path:
+    return write_run_frames(out, summary, resolved, record_frames(raw), extra=extra)
 
 
-def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict) -> Path:
-    """The run directory from records already turned into DataFrames (they may come from another process)."""
+def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict, extra=None) -> Path:
+    """The run directory from records already turned into DataFrames (they may come from another process).
+
+    `extra(tmp)`, if given, writes more files (the plots) into the temporary directory
+    before it is renamed into place: they arrive with the run, or not at all."""
 
     def fill(tmp: Path) -> None:
         for name, frame in frames.items():
             frame.to_parquet(tmp / name, index=False)
         _write_resolved(tmp, resolved)
+        if extra is not None:
+            extra(tmp)
         _write_summary(tmp, summary)
 
     return _write_dir(Path(out), fill)
