@@ -160,3 +160,17 @@ def test_static_capacity_names_the_element_that_fills_first():
     east = result["by_direction"]["eastbound"]
     assert [c["element"] for c in east["min_cut"]] == ["links.ferry"]
     assert east["tonnes_per_year"] == pytest.approx(caps["links.ferry"]["tonnes_per_year"])
+
+
+def test_small_yards_with_traffic_both_ways_do_not_lock_the_ports():
+    """A ferry full of imports waits at anchorage for room, and a ro-ro swap (roll off,
+    roll on) goes ahead of the trains waiting for room: the ports never lock up."""
+    small = ["nodes.port_e.yard.capacity_wagons=40", "nodes.port_w.yard.capacity_wagons=40",
+             "flows.goods_east.tonnes_per_year=250000"]
+    result = run(TWO_WAY, overrides=small)
+    delivered = result.summary["kpis"]["delivered_tonnes_per_year_by_flow"]
+    assert delivered["goods_east"]["mean"] > 0.8 * 250000
+    assert delivered["grain_west"]["mean"] > 0.8 * 300000
+    assert result.visits.blocked_hours.max() > 0      # the yards were full at times
+    assert result.summary["stability"]["stable"]
+    assert result.summary["mass_balance"]["balanced"]

@@ -54,6 +54,9 @@ class BatchQueue:
             room -= size
             self.level -= size
             self.monitor.start_service(now, c.queued_at, c.tonnes)
+            if c.yard is not None:  # aboard: its room in the yard is free again
+                c.yard.leave(c)
+                c.yard = None
             batch.append(c)
         if not items:
             self.level = 0.0  # no drift from float sums

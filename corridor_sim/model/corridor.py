@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
+from ..recording import RecordLog, SampleSeries
 from ..records import Delivery, ResourceSample, TrainRun, Visit, Voyage
 from ..scenario.network import Leg, compile_legs, link_graph, route_paths
 from ..scenario.schema import Scenario, consignment_size, mean_of
@@ -72,19 +73,20 @@ class RawResult:
 
 
 class CorridorModel:
-    def __init__(self, scenario: Scenario, replication: int = 0):
+    def __init__(self, scenario: Scenario, replication: int = 0, chunk_rows: int | None = None):
         self.scenario = scenario
         self.env = simpy.Environment()
         self.streams = RandomStreams(scenario.seed, replication)
         self.warmup = scenario.warmup_days * HOURS_PER_DAY
         self.end = self.warmup + scenario.horizon_days * HOURS_PER_DAY
         self.calendar = Calendar(scenario.start_date, self.end)
-        self.visits: list[Visit] = []
-        self.deliveries: list[Delivery] = []
-        self.train_log: list[TrainRun] = []
-        self.voyages: list[Voyage] = []
+        # Append-only logs that keep `chunk_rows` rows in memory and spill the rest to Parquet.
+        self.visits = RecordLog(Visit, "visits", chunk_rows)
+        self.deliveries = RecordLog(Delivery, "deliveries", chunk_rows)
+        self.train_log = RecordLog(TrainRun, "trains", chunk_rows)
+        self.voyages = RecordLog(Voyage, "voyages", chunk_rows)
         self.el = ElementBuilder(self.env, scenario, self.streams, self.calendar, self.warmup,
-                                 self.visits, self.voyages, self._hand_over).build()
+                                 self.visits, self.voyages, self._unload_vessel, self._reserve_yard).build()
         self.monitors = self.el.monitors
         # Where consignments can be: the holders that `in_system` counts.
         self.queues: list[BatchQueue] = self.el.queues
@@ -107,6 +109,8 @@ class CorridorModel:
                                               self.streams.generator(f"route/{fname}"), estimates)
         for fname, flow in scenario.flows.items():
             self.env.process(self._demand(fname, flow))
+        for m in self.monitors:
+            m.samples = SampleSeries()   # packed: one resource-day is 24 bytes, not a tuple
         self.env.process(self._sample_queues())
 
     # ------------------------------------------------------------------ routes
@@ -222,21 +226,42 @@ class CorridorModel:
             else:
                 self._after_yard(c, origin)
 
-    def _hand_over(self, cargo: list, node: str):
+    def _hand_over(self, cargo: list, node: str, reserved: bool = False):
         """A carrier (train, vessel) hands its cargo over at a stop, one consignment at a time.
 
-        The carrier waits while a full yard has no room: blocking, with the cargo
-        still on board and still counted.
+        A train waits while a full yard has no room: blocking, with the cargo still
+        on board and still counted. A vessel has reserved the room before berthing
+        (`reserved`).
         """
         while cargo:
             c = cargo[0]
             c.leg += 1
             stop = c.route.stops[c.leg]
             if stop.yard is not None:
-                c.blocked += yield from stop.yard.enter(c)
+                if reserved:
+                    stop.yard.enter_reserved(c)
+                else:
+                    c.blocked += yield from stop.yard.enter(c)
                 c.yard = stop.yard
             cargo.pop(0)
             self._after_yard(c, stop)
+
+    def _unload_vessel(self, cargo: list, node: str):
+        yield from self._hand_over(cargo, node, reserved=True)
+
+    def _reserve_yard(self, cargo: list, node: str, swap: float = 0.0):
+        """Room in the port's yard for a vessel's whole discharge (less what it will load
+        back in the same call); the wait is blocked time."""
+        by_yard: dict[Yard, list] = {}
+        for c in cargo:
+            yard = c.route.stops[c.leg + 1].yard
+            if yard is not None:
+                by_yard.setdefault(yard, []).append(c)
+        for yard, part in by_yard.items():
+            waited = yield from yard.reserve(sum(getattr(c, yard.unit) for c in part), sum(c.tonnes for c in part),
+                                             swap)
+            for c in part:
+                c.blocked += waited
 
     def _after_yard(self, c: Consignment, stop: Stop) -> None:
         if stop.inline:
@@ -344,6 +369,8 @@ class CorridorModel:
         for f in self.formations.values():
             f.queue.monitor.notes["utilization"] = f.fill()
             f.queue.monitor.notes["trains"] = f.trains
+        for log in (self.visits, self.deliveries, self.train_log, self.voyages):
+            log.close()
         return RawResult(
             scenario=self.scenario,
             warmup_hours=self.warmup,

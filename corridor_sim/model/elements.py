@@ -64,7 +64,7 @@ class Elements:
 
 class ElementBuilder:
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: RandomStreams, calendar: Calendar,
-                 warmup: float, visits: list, voyages: list, hand_over):
+                 warmup: float, visits: list, voyages: list, hand_over, reserve_yard):
         self.env = env
         self.sc = scenario
         self.streams = streams
@@ -73,6 +73,7 @@ class ElementBuilder:
         self.visits = visits
         self.voyages = voyages
         self.hand_over = hand_over
+        self.reserve_yard = reserve_yard
         self.el = Elements()
 
     def monitor(self, name: str, kind: str, capacity: float, nodes: tuple[str, ...] = ()) -> ResourceMonitor:
@@ -170,7 +171,7 @@ class ElementBuilder:
             el.fleets[link.fleet] = FleetShuttle(
                 self.env, link.fleet, spec.unit, spec.vessels, spec.usable_capacity, spec.max_wait_hours,
                 self.sampler(spec.crossing_hours, f"fleet/{link.fleet}/crossing"), tuple(ends), monitor,
-                self.visits, self.voyages, self.hand_over,
+                self.visits, self.voyages, self.hand_over, self.reserve_yard,
             )
 
     def _rolling_stock(self) -> None:

@@ -1,12 +1,13 @@
 """Vessel fleets on a sea link: rail ferries, container feeders, tankers.
 
 The vessels of a fleet shuttle between the link's two ports with no timetable
-(F5). At each port a vessel takes a berth to unload; it loads for the other
-side at once if a full load waits, and otherwise waits for cargo off the berth
-(at anchorage) and berths again to load. It sails when full (its usable
-capacity, after the draft limit) or when it has waited `max_wait_hours` since the
-first cargo was there. With nothing to load it goes back in ballast if cargo
-waits on the other side, and otherwise waits until cargo arrives at either end.
+(F5). At each port a vessel waits at anchorage until the yard has room for its
+cargo, takes a berth and unloads; it loads for the other side in the same call if
+a full load waits, and otherwise waits for cargo off the berth and berths again
+to load. It sails when full (its usable capacity, after the draft limit) or when
+the first consignment aboard has waited `max_wait_hours`. With nothing to load it
+goes back in ballast if cargo waits on the other side, and otherwise waits until
+cargo arrives at either end.
 A vessel neither leaves nor enters a port closed by weather; a loaded vessel
 holds its berth while it waits out a storm.
 """
@@ -72,7 +73,7 @@ class Vessel:
 class FleetShuttle:
     def __init__(self, env: simpy.Environment, name: str, unit: str, vessels: int, usable_capacity: float,
                  max_wait_hours: float, crossing: Sampler, ends: tuple[PortEnd, PortEnd],
-                 monitor: ResourceMonitor, visits: list, voyages: list, on_unloaded):
+                 monitor: ResourceMonitor, visits: list, voyages: list, on_unloaded, reserve_yard):
         self.env = env
         self.name = name
         self.unit = unit
@@ -83,7 +84,8 @@ class FleetShuttle:
         self.monitor = monitor          # busy = vessels not idle for want of cargo
         self.visits = visits
         self.voyages = voyages
-        self.on_unloaded = on_unloaded
+        self.on_unloaded = on_unloaded     # hands the cargo over at a port (into room reserved)
+        self.reserve_yard = reserve_yard   # process step: room in the port's yard for the cargo
         self.vessels = [Vessel(env, i) for i in range(vessels)]
         monitor.busy.set(env.now, vessels)
         for v in self.vessels:
@@ -97,9 +99,13 @@ class FleetShuttle:
             yield from self._weather(v, here)
             berth = None
             if v.cargo:
+                # Room in the yard first, at anchorage: a vessel that cannot discharge
+                # does not take a berth (holding one would lock the port: the cargo
+                # that would free the yard leaves through the same berths).
+                yield from self.reserve_yard(v.cargo, here.node, min(here.outbound.level, self.capacity))
                 berth = here.berths.request(v.tonnes)
                 yield berth
-                yield from self._handle(here, v.cargo)
+                yield from self._handle(here, v.cargo, call=True)
                 yield from self.on_unloaded(v.cargo, here.node)
                 if here.outbound.level < self.capacity:
                     # No full load waiting: wait for cargo off the berth, so that it
@@ -110,10 +116,11 @@ class FleetShuttle:
             yield from self._gather(v, here, there)
             self.monitor.busy.add(env.now, 1)
             if v.cargo:
-                if berth is None:
+                new_call = berth is None
+                if new_call:
                     berth = here.berths.request(v.tonnes)
                     yield berth
-                yield from self._handle(here, v.cargo)
+                yield from self._handle(here, v.cargo, call=new_call)
             yield from self._weather(v, here, there)
             repaired = v.until_in_service()
             if repaired is not None:  # broken down or withdrawn: stays in port until back in service
@@ -132,35 +139,39 @@ class FleetShuttle:
                                        sum(getattr(c, self.unit) for c in v.cargo), self.unit, v.tonnes))
             k = 1 - k
 
-    def _handle(self, end: PortEnd, cargo: list):
-        """Load or unload alongside: fixed time per call plus the units at the berth's rate."""
+    def _handle(self, end: PortEnd, cargo: list, call: bool):
+        """Load or unload alongside: the units at the berth's rate, plus the fixed time of a
+        call (mooring, documents) once per call, however much is loaded and unloaded."""
         start = self.env.now
         load = sum(getattr(c, self.unit) for c in cargo)
-        yield self.env.timeout(end.fixed_hours + load / end.rate_per_hour)
+        yield self.env.timeout((end.fixed_hours if call else 0.0) + load / end.rate_per_hour)
         for c in cargo:
             c.served(start, self.env.now)
 
     def _gather(self, v: Vessel, here: PortEnd, there: PortEnd):
-        """At the berth: load a full batch, or what waits after `max_wait_hours`.
+        """Wait for cargo: sail with a full load, or with what waits once the first
+        consignment has waited `max_wait_hours`.
 
         With nothing to load here, go back in ballast if cargo waits on the other
-        side; with nothing anywhere, wait for the first cargo at either end.
+        side (the way of a one-way trade); otherwise wait for cargo at either end.
         """
         env = self.env
+        out, back = here.outbound, there.outbound
         while True:
-            if here.outbound.items:
-                full = here.outbound.collect(self.capacity)
-                if not full.triggered:
-                    yield full | env.timeout(self.max_wait_hours)
+            if out.items:
+                wait = out.oldest_arrival() + self.max_wait_hours - env.now
+                full = out.collect(self.capacity)
+                if not full.triggered and wait > 0:
+                    yield full | env.timeout(wait)
                 if full.triggered:
                     v.cargo = full.value
                 else:
-                    here.outbound.cancel(full)
-                    v.cargo = here.outbound.take(self.capacity)
+                    out.cancel(full)
+                    v.cargo = out.take(self.capacity)
                 return
-            if there.outbound.items:
-                return
-            yield here.outbound.when_nonempty() | there.outbound.when_nonempty()
+            if back.items:
+                return  # in ballast, to where cargo waits
+            yield out.when_nonempty() | back.when_nonempty()
 
     def _weather(self, v: Vessel, *ports: PortEnd):
         env = self.env

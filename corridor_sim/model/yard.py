@@ -29,14 +29,14 @@ class Yard:
         self.level = 0.0
         self.monitor = monitor
         self.blocked_tonnes = 0.0   # cargo held outside (on trains, vessels, at the gate) for want of room
-        self._waiting: deque[tuple[float, simpy.Event]] = deque()
+        self._waiting: deque[tuple[float, simpy.Event, float]] = deque()   # (amount, event, swap)
         monitor.backlog = lambda: self.blocked_tonnes
 
     def enter(self, consignment):
         """Process step: wait for room, then occupy it. Returns the hours blocked."""
         amount = getattr(consignment, self.unit)
         now = self.env.now
-        if not self._waiting and self.level + amount <= self.capacity + 1e-9:
+        if not self._waiting and self._fits(amount):
             self.level += amount
             self.monitor.arrive_served(now, consignment.tonnes)
             self.monitor.busy.set(now, self.level)
@@ -45,19 +45,55 @@ class Yard:
         self.monitor.arrive(arrived)
         self.blocked_tonnes += consignment.tonnes
         room = self.env.event()
-        self._waiting.append((amount, room))
+        self._waiting.append((amount, room, 0.0))
         yield room                   # `leave` has already added `amount` to the level
         self.blocked_tonnes -= consignment.tonnes
         now = self.env.now
         self.monitor.start_service(now, arrived, consignment.tonnes)
         return now - arrived
 
+    def reserve(self, amount: float, tonnes: float, swap: float = 0.0):
+        """Process step: wait for room for `amount` (a vessel's whole discharge, at anchorage),
+        then hold it; each consignment then takes its part with `enter_reserved`.
+
+        `swap` is what the vessel will load back from the yard in the same call: a
+        ro-ro ferry rolls wagons off and others on, so a yard full of cargo for that
+        vessel does not keep it out (that would lock the port). Returns the hours waited.
+        """
+        now = self.env.now
+        # A swap does not queue behind trains waiting for room: it frees what it takes.
+        if (swap > 0 or not self._waiting) and self._fits(amount, swap):
+            self.level += amount
+            self.monitor.busy.set(now, self.level)
+            return 0.0
+        self.monitor.arrive(now)
+        self.blocked_tonnes += tonnes
+        room = self.env.event()
+        self._waiting.append((amount, room, swap))
+        yield room
+        self.blocked_tonnes -= tonnes
+        self.monitor.start_service(self.env.now, now, tonnes)
+        return self.env.now - now
+
+    def enter_reserved(self, consignment) -> None:
+        """A consignment takes its part of room reserved for it."""
+        self.monitor.arrive_served(self.env.now, consignment.tonnes)
+
+    def _fits(self, amount: float, swap: float = 0.0) -> bool:
+        # More than the whole yard (a vessel load into a small yard) goes in when it is
+        # empty: a wait that can always end.
+        return self.level + amount <= self.capacity + swap + 1e-9 or self.level <= 1e-9
+
     def leave(self, consignment) -> None:
         self.level -= getattr(consignment, self.unit)
-        while self._waiting and self.level + self._waiting[0][0] <= self.capacity + 1e-9:
-            amount, room = self._waiting.popleft()
+        while self._waiting and self._fits(self._waiting[0][0], self._waiting[0][2]):
+            amount, room, _ = self._waiting.popleft()
             self.level += amount
             room.succeed()
+        for entry in [w for w in self._waiting if w[2] > 0 and self._fits(w[0], w[2])]:
+            self._waiting.remove(entry)   # swaps go ahead of the line (see `reserve`)
+            self.level += entry[0]
+            entry[1].succeed()
         if not self._waiting and self.level < 1e-9:
             self.level = 0.0  # no drift from float sums
         self.monitor.busy.set(self.env.now, self.level)
