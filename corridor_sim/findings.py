@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import click
+
 from .api import run
 
 GROUPS = (("china_baku", "China→Baku"), ("china_europe", "China→Europe"))
@@ -83,3 +85,26 @@ def write_findings(rows: list[dict], out: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, out / name)
+
+
+@click.command("findings")
+@click.option("--scenarios", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("scenarios"),
+              show_default=True, help="Folder of the shipped scenarios (sub-folders such as validation/ are left out).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("findings"), show_default=True,
+              help="Where findings.md and findings.json go.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="One seed for every scenario (default: each its own).")
+def findings_command(directory: Path, out: Path, seed: int | None) -> None:
+    """Run every shipped scenario once and write the Findings table (README 'Findings')."""
+    if not directory.is_dir():
+        click.echo(f"error: --scenarios {directory}: no such directory", err=True)
+        raise SystemExit(2)
+    from .scenario import ScenarioError
+
+    try:
+        rows = findings(directory, seed, progress=lambda p: click.echo(f"ran {p}", err=True))
+    except ScenarioError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    write_findings(rows, out)
+    click.echo(to_markdown(rows), nl=False)
+    click.echo(f"written to {out}/findings.md and {out}/findings.json", err=True)
