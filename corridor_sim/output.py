@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .recording import samples_table, write_samples
 from .records import Delivery, ResourceSample, TrainRun, Visit, Voyage, to_frame
 
 SUMMARY = "summary.json"
@@ -39,15 +40,35 @@ def _json_safe(obj):
     return obj
 
 
+def _record_logs(raw) -> dict:
+    return {VISITS: raw.visits, DELIVERIES: raw.deliveries, TRAINS: raw.trains, VOYAGES: raw.voyages}
+
+
 def record_frames(raw) -> dict:
-    """A run's records as DataFrames, keyed by their file name in the run directory."""
-    rows = {VISITS: raw.visits, DELIVERIES: raw.deliveries, TRAINS: raw.trains, VOYAGES: raw.voyages,
-            SAMPLES: raw.samples}
-    return {name: to_frame(rows[name], row_type) for name, row_type in RECORD_FILES.items()}
+    """A run's records as DataFrames, keyed by their file name in the run directory
+    (read back from the spill files of a long run)."""
+    frames = {name: to_frame(rows, RECORD_FILES[name]) for name, rows in _record_logs(raw).items()}
+    frames[SAMPLES] = samples_table(raw.monitors).to_pandas()
+    return {name: frames[name] for name in RECORD_FILES}
 
 
 def write_run(out: Path, summary: dict, resolved: dict, raw, extra=None) -> Path:
-    return write_run_frames(out, summary, resolved, record_frames(raw), extra=extra)
+    """The run directory of a run in this process. The records it spilled to disk are taken
+    over as they are (a hard link or a copy of each spill file), never read back into memory."""
+
+    def fill(tmp: Path) -> None:
+        for name, log in _record_logs(raw).items():
+            if hasattr(log, "save"):
+                log.save(tmp / name)
+            else:  # a plain list of rows
+                to_frame(log, RECORD_FILES[name]).to_parquet(tmp / name, index=False)
+        write_samples(raw.monitors, tmp / SAMPLES)
+        _write_resolved(tmp, resolved)
+        if extra is not None:
+            extra(tmp)
+        _write_summary(tmp, summary)
+
+    return _write_dir(Path(out), fill)
 
 
 def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict, extra=None) -> Path:

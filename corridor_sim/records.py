@@ -1,7 +1,8 @@
 """What the model records: one immutable row type per kind of event.
 
-The model only appends these rows; every KPI is computed from them afterwards.
-Each type turns straight into a DataFrame with `to_frame`.
+The model only appends these rows (to `recording.RecordLog`s, which keep a chunk
+in memory and spill the rest to Parquet); every KPI is computed from them
+afterwards. Each type turns straight into a DataFrame with `to_frame`.
 """
 
 from __future__ import annotations
@@ -74,8 +75,12 @@ class ResourceSample(NamedTuple):
     busy: float
 
 
-def to_frame(rows: list, row_type: type) -> pd.DataFrame:
-    """The rows as a DataFrame, one column per field (built column by column: fast)."""
+def to_frame(rows, row_type: type) -> pd.DataFrame:
+    """The rows as a DataFrame, one column per field (built column by column: fast).
+
+    `rows` is a list of rows, or a `recording.RecordLog` (read back from its spill file)."""
+    if hasattr(rows, "frame"):
+        return rows.frame()
     if not rows:
         return pd.DataFrame({f: [] for f in row_type._fields})
     return pd.DataFrame(dict(zip(row_type._fields, map(list, zip(*rows)))))

@@ -3,44 +3,50 @@
 Statistics cover the measured window only (after the warm-up); the mass balance
 covers the whole run, because every tonne generated since hour 0 must be
 either delivered or still somewhere in the corridor.
+
+The deliveries are read as columns (from disk if the run spilled them, see
+`recording.py`) and the visits chunk by chunk (`decomposition.visit_aggregates`):
+a 20-year run is analysed without holding its records as Python objects.
+Sums run in the order the deliveries happened, as a loop over them would.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..model.corridor import RawResult
 from .bottlenecks import rank_bottlenecks
 from .capacity import static_capacity
-from .decomposition import transit_breakdown
+from .decomposition import delivery_frame, visit_aggregates
 from .stability import stability
 
 DAYS_PER_YEAR = 365.0
 
 
-def kpis(raw: RawResult) -> dict:
+def kpis(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
     sc = raw.scenario
     per_year = DAYS_PER_YEAR / sc.horizon_days
     w0, w1 = raw.warmup_hours, raw.end_hours
-    delivered = [d for d in raw.deliveries if w0 <= d.delivered < w1]
+    d = deliveries if deliveries is not None else delivery_frame(raw)
+    delivered = d[(d.delivered >= w0) & (d.delivered < w1)]
     out: dict = {
-        "delivered_tonnes_per_year": {"mean": sum(d.tonnes for d in delivered) * per_year},
-        "delivered_teu_per_year": {"mean": sum(d.teu for d in delivered) * per_year},
+        "delivered_tonnes_per_year": {"mean": sum(delivered.tonnes.tolist()) * per_year},
+        "delivered_teu_per_year": {"mean": sum(delivered.teu.tolist()) * per_year},
         "delivered_consignments_per_year": {"mean": len(delivered) * per_year},
     }
-    by_flow: dict[str, list] = {name: [] for name in sc.flows}
-    for d in delivered:
-        by_flow[d.flow].append(d)
+    flow_of = delivered.flow.to_numpy()
+    by_flow = {name: delivered[flow_of == name] for name in sc.flows}
     out["delivered_tonnes_per_year_by_flow"] = {
-        name: {"mean": sum(d.tonnes for d in ds) * per_year} for name, ds in by_flow.items()
+        name: {"mean": sum(ds.tonnes.tolist()) * per_year} for name, ds in by_flow.items()
     }
     out["demand_tonnes_per_year_by_flow"] = {name: {"mean": f.tonnes_per_year} for name, f in sc.flows.items()}
     out["transit_days"] = {name: transit_stats(ds) for name, ds in by_flow.items()}
     groups: dict[str, list] = {}
     for name, flow in sc.flows.items():
         if flow.group:
-            groups.setdefault(flow.group, []).extend(by_flow[name])
-    out["transit_days_by_group"] = {g: transit_stats(ds) for g, ds in groups.items()}
+            groups.setdefault(flow.group, []).append(by_flow[name])
+    out["transit_days_by_group"] = {g: transit_stats(pd.concat(ds)) for g, ds in groups.items()}
     out["route_shares"] = {
         name: [n / sum(counts) for n in counts] for name, counts in raw.route_counts.items()
         if len(counts) > 1 and sum(counts)
@@ -48,10 +54,14 @@ def kpis(raw: RawResult) -> dict:
     return out
 
 
-def transit_stats(deliveries: list) -> dict:
-    if not deliveries:
+def transit_stats(deliveries) -> dict:
+    """Transit days of deliveries (a DataFrame with created and delivered hours, or a list of Delivery rows)."""
+    if len(deliveries) == 0:
         return {"mean": None, "p50": None, "p95": None, "n": 0}
-    days = np.array([(d.delivered - d.created) / 24.0 for d in deliveries])
+    if isinstance(deliveries, pd.DataFrame):
+        days = (deliveries.delivered.to_numpy(dtype=float) - deliveries.created.to_numpy(dtype=float)) / 24.0
+    else:
+        days = np.array([(d.delivered - d.created) / 24.0 for d in deliveries])
     return {
         "mean": float(days.mean()),
         "p50": float(np.percentile(days, 50)),
@@ -64,47 +74,44 @@ def resources(raw: RawResult) -> list[dict]:
     return [m.summary(raw.end_hours) for m in raw.monitors]
 
 
-def mass_balance(raw: RawResult) -> dict:
+def mass_balance(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
+    d = deliveries if deliveries is not None else delivery_frame(raw)
     generated = raw.generated_tonnes
-    delivered = sum(d.tonnes for d in raw.deliveries)
+    delivered = sum(d.tonnes.tolist())
     in_system = sum(c.tonnes for c in raw.in_system)
-    ids = [c.id for c in raw.in_system] + [d.consignment for d in raw.deliveries]
+    ids = np.concatenate([np.array([c.id for c in raw.in_system], dtype=np.int64),
+                          d.consignment.to_numpy(dtype=np.int64)])
     return {
         "generated_tonnes": generated,
         "delivered_tonnes": delivered,
         "in_system_tonnes": in_system,
         "generated_consignments": raw.generated_consignments,
-        "delivered_consignments": len(raw.deliveries),
+        "delivered_consignments": len(d),
         "in_system_consignments": len(raw.in_system),
         # Each consignment is found exactly once: delivered, or somewhere in the corridor.
         "balanced": abs(generated - delivered - in_system) <= 1e-6 * max(generated, 1.0)
-        and len(ids) == len(set(ids)) == raw.generated_consignments,
+        and len(ids) == len(np.unique(ids)) == raw.generated_consignments,
     }
 
 
 def summarize(raw: RawResult) -> dict:
     res = resources(raw)
-    k = kpis(raw)
+    deliveries = delivery_frame(raw)   # read once: from disk after a long run
+    k = kpis(raw, deliveries)
     capacity = static_capacity(raw.scenario, k["route_shares"])
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
+    breakdown, crossing = visit_aggregates(raw, deliveries)   # one pass over the visits, chunk by chunk
     return {
         "kpis": k,
         "resources": res,
-        "bottlenecks": rank_bottlenecks(res, crossing_tonne_hours(raw)),
-        "stability": stability(raw, res),
+        "bottlenecks": rank_bottlenecks(res, crossing),
+        "stability": stability(raw, res, k["delivered_tonnes_per_year"]["mean"], capacity),
         "static_capacity": capacity,
-        "transit_breakdown": transit_breakdown(raw),
-        "mass_balance": mass_balance(raw),
+        "transit_breakdown": breakdown,
+        "mass_balance": mass_balance(raw, deliveries),
     }
 
 
 def crossing_tonne_hours(raw: RawResult) -> dict[str, float]:
     """Per node: transit tonne-hours of the consignments delivered in the window that passed it."""
-    w0, w1 = raw.warmup_hours, raw.end_hours
-    transit = {d.consignment: (d.delivered - d.created) * d.tonnes for d in raw.deliveries if w0 <= d.delivered < w1}
-    out: dict[str, float] = {}
-    for v in raw.visits:
-        t = transit.get(v.consignment)
-        if t is not None:
-            out[v.node] = out.get(v.node, 0.0) + t
-    return out
+    return visit_aggregates(raw)[1]

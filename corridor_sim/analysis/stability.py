@@ -9,6 +9,11 @@ build and clear (a storm backlog in November–December) from tripping it. A
 growing queue is often only the symptom, upstream of a full yard: the saturated
 resources (utilisation ≥ 97%) are listed beside it as the likely cause. Seasonal queues that build and clear (Caspian storms) do not trip
 it; a queue that only ever grows does. The run still ends normally.
+
+It says by how much: per overloaded resource, how fast its queue grows and the
+tonnes waiting for it at the end; for the corridor, the demand against what was
+delivered (the shortfall per year) and against the static capacity (the element
+that fills first, and its demand as a multiple of its capacity).
 """
 
 from __future__ import annotations
@@ -16,33 +21,42 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.corridor import RawResult
+from ..recording import sample_arrays
 from .bottlenecks import CAPACITY_KINDS
 
 SATURATED = 0.97
 
 
-def queue_trend(samples: list[tuple[float, float, float]], start: float, end: float = float("inf")) -> float:
-    """Growth of the queue per day, by least squares, over the samples in [start, end)."""
-    pts = [(t, q) for t, q, _ in samples if start <= t < end]
-    if len(pts) < 3:
+def queue_trend(samples, start: float, end: float = float("inf")) -> float:
+    """Growth of the queue per day, by least squares, over the samples in [start, end).
+
+    `samples`: (time, queue, busy) tuples, or a `recording.SampleSeries`."""
+    return _trend(sample_arrays(samples), start, end)
+
+
+def _trend(arrays, start: float, end: float = float("inf")) -> float:
+    t, q, _ = arrays
+    keep = (t >= start) & (t < end)
+    if keep.sum() < 3:
         return 0.0
-    t = np.array([p[0] for p in pts]) / 24.0
-    q = np.array([p[1] for p in pts])
-    return float(np.polyfit(t, q, 1)[0])
+    return float(np.polyfit(t[keep] / 24.0, q[keep], 1)[0])
 
 
-def stability(raw: RawResult, resources: list[dict]) -> dict:
+def stability(raw: RawResult, resources: list[dict], delivered_tonnes_per_year: float | None = None,
+              capacity: dict | None = None) -> dict:
+    """`delivered_tonnes_per_year` (the KPI) and `capacity` (`static_capacity`) say by how much
+    demand exceeds what the corridor carries."""
     by_name = {m.name: m for m in raw.monitors}
     span_days = (raw.end_hours - raw.warmup_hours) / 24.0
     overloaded = []
     middle = (raw.warmup_hours + raw.end_hours) / 2
     for r in resources:
-        m = by_name[r["name"]]
-        slope = queue_trend(m.samples, raw.warmup_hours)
+        samples = sample_arrays(by_name[r["name"]].samples)   # read once per resource
+        slope = _trend(samples, raw.warmup_hours)
         growth = slope * span_days
         if (growth > max(10.0, r["mean_queue"])
-                and queue_trend(m.samples, raw.warmup_hours, middle) > 0
-                and queue_trend(m.samples, middle) > 0):
+                and _trend(samples, raw.warmup_hours, middle) > 0
+                and _trend(samples, middle) > 0):
             overloaded.append({
                 "name": r["name"],
                 "kind": r["kind"],
@@ -55,10 +69,13 @@ def stability(raw: RawResult, resources: list[dict]) -> dict:
     saturated = [{"name": r["name"], "kind": r["kind"], "utilization": r["utilization"]}
                  for r in resources if r["utilization"] >= SATURATED and r["kind"] in CAPACITY_KINDS]
     in_system = sum(c.tonnes for c in raw.in_system)
+    demand = sum(f.tonnes_per_year for f in raw.scenario.flows.values())
+    load = _load(demand, delivered_tonnes_per_year, capacity)
     if overloaded:
-        backlog = sum(o["backlog_tonnes"] for o in overloaded)
-        message = ("OVERLOADED: queues grow without bound at " + ", ".join(o["name"] for o in overloaded)
-                   + f" ({backlog:,.0f} t waiting there at the end)"
+        message = ("OVERLOADED: queues grow without bound at "
+                   + ", ".join(f"{o['name']} (+{o['queue_growth_per_day']:,.1f} waiting per day, "
+                               f"{o['backlog_tonnes']:,.0f} t waiting at the end)" for o in overloaded)
+                   + _load_text(load)
                    + ("; saturated: " + ", ".join(f"{s['name']} ({s['utilization']:.0%})" for s in saturated)
                       if saturated else "")
                    + ". Averages describe a transient, not a steady state.")
@@ -69,5 +86,32 @@ def stability(raw: RawResult, resources: list[dict]) -> dict:
         "overloaded": overloaded,
         "saturated": saturated,
         "in_system_tonnes_at_end": in_system,
+        **load,
         "message": message,
     }
+
+
+def _load(demand: float, delivered: float | None, capacity: dict | None) -> dict:
+    """Demand against delivered tonnes and against the static capacity: by how much it is too much."""
+    out: dict = {"demand_tonnes_per_year": demand}
+    if delivered is not None:
+        out["delivered_tonnes_per_year"] = delivered
+        out["shortfall_tonnes_per_year"] = max(0.0, demand - delivered)
+        out["shortfall_share"] = out["shortfall_tonnes_per_year"] / demand if demand > 0 else 0.0
+    first = (capacity or {}).get("first_to_saturate")
+    if first:
+        out["capacity_tonnes_per_year"] = capacity["tonnes_per_year"]
+        out["first_to_saturate"] = first["element"]
+        out["demand_over_capacity"] = first["demand_over_capacity"]
+    return out
+
+
+def _load_text(load: dict) -> str:
+    text = f"; demand {load['demand_tonnes_per_year']:,.0f} t/yr"
+    if "delivered_tonnes_per_year" in load:
+        text += (f", delivered {load['delivered_tonnes_per_year']:,.0f} t/yr "
+                 f"(short by {load['shortfall_tonnes_per_year']:,.0f} t/yr, {load['shortfall_share']:.0%})")
+    if "demand_over_capacity" in load:
+        text += (f"; static capacity {load['capacity_tonnes_per_year']:,.0f} t/yr, "
+                 f"{load['first_to_saturate']} at {load['demand_over_capacity']:.0%} of its capacity")
+    return text

@@ -55,6 +55,7 @@ def execute(task: RunTask) -> RunOutcome:
     """Run one task; an exception becomes a recorded error, never a crash of the experiment."""
     from ..api import run_scenario  # here, not at import: corridor_sim.api re-exports this package
     from ..output import record_frames
+    from ..recording import discard_logs
     from ..scenario.loader import validate
 
     started = time.perf_counter()
@@ -66,7 +67,10 @@ def execute(task: RunTask) -> RunOutcome:
         summary.update(_identity(task))
         summary["error"] = None
         summary["runtime_seconds"] = round(time.perf_counter() - started, 3)
-        frames = record_frames(result.raw) if task.keep_records else None
+        try:
+            frames = record_frames(result.raw) if task.keep_records else None
+        finally:
+            discard_logs(result.raw)   # sent back as frames: no spill file stays behind in the worker
         return RunOutcome(task.run_id, task.replication, task.parameters, summary, frames)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded and the others go on
         return failed_outcome(task, exc, traceback.format_exc(), time.perf_counter() - started)
