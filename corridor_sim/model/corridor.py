@@ -9,6 +9,7 @@ transfer or a pipeline. The model records what happened and computes no KPI.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 import simpy
@@ -284,8 +285,9 @@ class CorridorModel:
             in_yard = False
             station = stop.station
             if station is not None:
-                req = station.server.request(c.tonnes)
-                yield req
+                req = station.server.seize(c.tonnes)
+                if req is not None:
+                    yield req
                 start = env.now
                 yield env.timeout(station.service())
                 station.server.release(req)
@@ -301,8 +303,9 @@ class CorridorModel:
             link = leg.hops[0].link
             if leg.mode == "pipeline":
                 pipe = self.el.pipelines[link]
-                req = pipe.server.request(c.tonnes)
-                yield req
+                req = pipe.server.seize(c.tonnes)
+                if req is not None:
+                    yield req
                 start = env.now
                 yield env.timeout(c.tonnes / pipe.tonnes_per_hour)  # pumping the parcel in
                 pipe.server.release(req)
@@ -359,6 +362,17 @@ class CorridorModel:
 
     def run(self, progress=None) -> RawResult:
         """Simulate to the end of the window. `progress(done_hours, total_hours)` is called as it goes."""
+        # The records make the cyclic collector's full passes costly as a run grows, and
+        # SimPy's objects are freed by reference counting: collect once, afterwards.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(progress)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _run(self, progress=None) -> RawResult:
         if progress is None:
             self.env.run(until=self.end)
         else:

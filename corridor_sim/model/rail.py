@@ -112,8 +112,9 @@ def run_train(env: simpy.Environment, train: Train, hops, sections: dict, statio
             c.arrive(hop.destination, now)
         station: TrainStation | None = stations.get(hop.destination)
         if station is not None:
-            req = station.tracks.request(train.tonnes)
-            yield req
+            req = station.tracks.seize(train.tonnes)
+            if req is not None:
+                yield req
             start = env.now
             yield env.timeout(station.service())
             station.tracks.release(req)
@@ -135,8 +136,9 @@ def run_train(env: simpy.Environment, train: Train, hops, sections: dict, statio
 
 def _run_section(env, section: RailSection, tonnes: float, cargo: list, visits: list):
     """Wait for a path on the section, leave the node, and run to its end."""
-    req = section.slot.request(tonnes)
-    yield req
+    req = section.slot.seize(tonnes)
+    if req is not None:
+        yield req
     for c in cargo:
         c.depart(env.now, visits)
     if section.travel_hours > section.headway_hours:

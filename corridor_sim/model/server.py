@@ -1,8 +1,10 @@
 """The multi-server station: c identical servers and a FIFO queue.
 
-A `simpy.Resource` that overrides the two hooks where a request is granted and
-a server is released, so that its monitor sees every change of queue length and
-busy servers without the model having to report them. Tracks of a gauge-change
+A counter of busy servers and a FIFO of waiting requests, with the monitor
+updated in place. Not a subclass of `simpy.Resource`: releasing a server
+schedules no event (SimPy's `Release` is an event of its own, and the next
+request is granted only when that event is processed), and `seize` takes a free
+server without creating or scheduling any event at all. Tracks of a gauge-change
 station, berths of a port and the entry slot of a rail section are all `Server`s.
 
 Usage, as in SimPy::
@@ -11,31 +13,48 @@ Usage, as in SimPy::
     yield req            # waits in the queue; the wait is recorded when granted
     yield env.timeout(service_hours)
     server.release(req)
+
+or, in a hot loop, with no event when a server is free::
+
+    req = server.seize(tonnes)
+    if req is not None:
+        yield req        # every server was busy
+    ...
+    server.release(req)
 """
 
 from __future__ import annotations
 
+from collections import deque
+
 import simpy
+from simpy.events import Event
 
 from .monitor import ResourceMonitor
 
 
-class Request(simpy.resources.resource.Request):
-    """A request that knows when it was made, how many tonnes wait on it, and
-    whether it had to queue."""
+class Request(Event):
+    """A queued request: when it was made and how many tonnes wait on it."""
 
-    def __init__(self, resource: "Server", tonnes: float):
-        self.arrived = resource._env.now
-        self.tonnes = tonnes
-        self.queued = False
-        super().__init__(resource)   # the base class tries to grant it at once
+    __slots__ = ("arrived", "tonnes")
 
 
-class Server(simpy.Resource):
+class Server:
     def __init__(self, env: simpy.Environment, capacity: int, monitor: ResourceMonitor):
-        super().__init__(env, capacity)
-        self.monitor = monitor
+        self._env = env
+        self._capacity = capacity
         self.nominal = capacity
+        self.monitor = monitor
+        self.busy = 0
+        self.queue: deque[Request] = deque()   # waiting, first come first served
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    @property
+    def count(self) -> int:
+        return self.busy
 
     def set_available(self, servers: int) -> None:
         """Servers in working order (closures and breakdowns take some away).
@@ -44,31 +63,52 @@ class Server(simpy.Resource):
         servers come back, the queue moves on at once.
         """
         self._capacity = servers
-        self.monitor.set_down(self._env.now, self.nominal - servers)
-        if servers > 0:
-            self._trigger_put(None)
+        now = self._env._now
+        self.monitor.set_down(now, self.nominal - servers)
+        if self.queue and self.busy < servers:
+            self._grant(now)
+            self.monitor.busy.set(now, self.busy)
 
-    def request(self, tonnes: float = 0.0) -> Request:  # type: ignore[override]
-        req = Request(self, tonnes)
-        if not req.triggered:  # every server busy: it joins the queue
-            req.queued = True
-            self.monitor.arrive(req.arrived)
+    def seize(self, tonnes: float = 0.0) -> Request | None:
+        """Take a free server now (None: no event, nothing to wait for), or join
+        the queue and return the request to yield."""
+        now = self._env._now
+        m = self.monitor
+        if self.busy < self._capacity and not self.queue:
+            self.busy += 1
+            m.arrive_served(now, tonnes)
+            m.busy.set(now, self.busy)
+            return None
+        m.arrive(now)
+        req = Request(self._env)
+        req.arrived = now
+        req.tonnes = tonnes
+        self.queue.append(req)
         return req
 
-    def _do_put(self, event: Request) -> bool | None:  # type: ignore[override]
-        users = self.users
-        if len(users) >= self._capacity:
-            return None
-        users.append(event)
-        event.succeed()
-        now = self._env.now
-        if event.queued:
-            self.monitor.start_service(now, event.arrived, event.tonnes)
-        else:
-            self.monitor.arrive_served(now, event.tonnes)
-        self.monitor.busy.set(now, len(users))
-        return True  # a server was free: try the next in line too (several may be back after a repair)
+    def request(self, tonnes: float = 0.0) -> Event:
+        """As `seize`, but always an event to yield (already triggered if a server was free)."""
+        req = self.seize(tonnes)
+        if req is None:
+            req = Event(self._env)
+            req._ok = True
+            req._value = None
+            self._env.schedule(req)
+        return req
 
-    def _do_get(self, event) -> None:  # type: ignore[override]
-        super()._do_get(event)
-        self.monitor.busy.set(self._env.now, len(self.users))
+    def release(self, req=None) -> None:
+        now = self._env._now
+        self.busy -= 1
+        if self.queue:
+            self._grant(now)
+        self.monitor.busy.set(now, self.busy)
+
+    def _grant(self, now: float) -> None:
+        q, m, env = self.queue, self.monitor, self._env
+        while q and self.busy < self._capacity:
+            r = q.popleft()
+            self.busy += 1
+            m.start_service(now, r.arrived, r.tonnes)
+            r._ok = True
+            r._value = None
+            env.schedule(r)

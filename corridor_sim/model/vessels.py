@@ -103,14 +103,16 @@ class FleetShuttle:
                 # does not take a berth (holding one would lock the port: the cargo
                 # that would free the yard leaves through the same berths).
                 yield from self.reserve_yard(v.cargo, here.node, min(here.outbound.level, self.capacity))
-                berth = here.berths.request(v.tonnes)
-                yield berth
+                berth = here.berths.seize(v.tonnes)
+                if berth is not None:
+                    yield berth
+                berth = True
                 yield from self._handle(here, v.cargo, call=True)
                 yield from self.on_unloaded(v.cargo, here.node)
                 if here.outbound.level < self.capacity:
                     # No full load waiting: wait for cargo off the berth, so that it
                     # is free for the vessels that have work to do.
-                    here.berths.release(berth)
+                    here.berths.release()
                     berth = None
             self.monitor.busy.add(env.now, -1)
             yield from self._gather(v, here, there)
@@ -118,8 +120,10 @@ class FleetShuttle:
             if v.cargo:
                 new_call = berth is None
                 if new_call:
-                    berth = here.berths.request(v.tonnes)
-                    yield berth
+                    berth = here.berths.seize(v.tonnes)
+                    if berth is not None:
+                        yield berth
+                    berth = True
                 yield from self._handle(here, v.cargo, call=new_call)
             yield from self._weather(v, here, there)
             repaired = v.until_in_service()
@@ -127,7 +131,7 @@ class FleetShuttle:
                 yield repaired
                 yield from self._weather(v, here, there)
             if berth is not None:
-                here.berths.release(berth)
+                here.berths.release()
             departed = env.now
             for c in v.cargo:
                 c.depart(departed, self.visits)
