@@ -22,9 +22,10 @@ from .batching import BatchQueue
 from .calendar import Calendar
 from .consignment import Consignment
 from .distributions import UnitExponential
-from .elements import ConsignmentStation, ElementBuilder
+from .elements import ElementBuilder
 from .monitor import ResourceMonitor
 from .rail import Train, TrainFormation, run_train
+from .station import Station
 from .routing import RouteChoice, RouteEstimate
 from .streams import RandomStreams
 from .yard import Yard
@@ -37,7 +38,7 @@ SAMPLE_EVERY_HOURS = 24.0
 class Stop:
     node: str
     yard: Yard | None
-    station: ConsignmentStation | None
+    station: Station | None       # a station serving single consignments
     inline: bool            # nothing to do here but join the next train or vessel queue (or be delivered)
 
 
@@ -176,7 +177,7 @@ class CorridorModel:
                         st = el.train_stations[hop.destination]
                         est.static_hours += mean_of(node.station.service_hours) + mean_of(node.station.dwell_hours) * sc.dwell_factor
                         mean = mean_of(node.station.service_hours)
-                        est.queue_hours.append(lambda st=st, m=mean: len(st.tracks.queue) * m / st.tracks.nominal)
+                        est.queue_hours.append(lambda st=st, m=mean: len(st.server.queue) * m / st.server.nominal)
             elif leg.mode == "sea":
                 link = sc.links[leg.hops[0].link]
                 fleet = sc.fleets[link.fleet]
@@ -283,17 +284,8 @@ class CorridorModel:
                 c.blocked += yield from stop.yard.enter(c)  # waits outside a full yard
                 c.yard = stop.yard
             in_yard = False
-            station = stop.station
-            if station is not None:
-                req = station.server.seize(c.tonnes)
-                if req is not None:
-                    yield req
-                start = env.now
-                yield env.timeout(station.service())
-                station.server.release(req)
-                dwell = station.dwell()
-                if dwell > 0:
-                    yield env.timeout(dwell)
+            if stop.station is not None:
+                start = yield from stop.station.visit(env, c.tonnes)
                 c.served(start, env.now)
             if c.leg == len(route.legs) or route.legs[c.leg].mode not in ("transfer", "pipeline"):
                 del self.in_flight[c.id]

@@ -17,22 +17,16 @@ from .calendar import Calendar
 from .disruptions import PortOutages, ServerOutages, VesselOutages, start_disruption
 from .distributions import Sampler, UnitExponential
 from .monitor import ResourceMonitor
-from .rail import RailSection, TrainStation
+from .rail import RailSection
 from .rolling_stock import RollingStockPool
 from .server import Server
+from .station import Station
 from .streams import RandomStreams
 from .vessels import FleetShuttle, PortEnd
 from .weather import PortWeather
 from .yard import Yard
 
 HOURS_PER_DAY = 24.0
-
-
-@dataclass
-class ConsignmentStation:
-    server: Server
-    service: Sampler
-    dwell: Sampler
 
 
 @dataclass
@@ -47,8 +41,8 @@ class Pipeline:
 @dataclass
 class Elements:
     monitors: list[ResourceMonitor] = field(default_factory=list)
-    train_stations: dict[str, TrainStation] = field(default_factory=dict)
-    consignment_stations: dict[str, ConsignmentStation] = field(default_factory=dict)
+    train_stations: dict[str, Station] = field(default_factory=dict)          # stations that serve trains
+    consignment_stations: dict[str, Station] = field(default_factory=dict)    # ... and single consignments
     weather: dict[str, PortWeather] = field(default_factory=dict)
     yards: dict[tuple[str, str], Yard] = field(default_factory=dict)
     sections: dict[tuple[str, str], RailSection] = field(default_factory=dict)   # (link, from node)
@@ -106,9 +100,9 @@ class ElementBuilder:
                 service = self.sampler(st.service_hours, f"station/{nid}/service")
                 dwell = self.sampler(st.dwell_hours, f"station/{nid}/dwell", scale=sc.dwell_factor)
                 if st.serves == "train":
-                    el.train_stations[nid] = TrainStation(server, service, dwell)
+                    el.train_stations[nid] = Station(server, service, dwell)
                 else:
-                    el.consignment_stations[nid] = ConsignmentStation(server, service, dwell)
+                    el.consignment_stations[nid] = Station(server, service, dwell)
             if node.berths:
                 name = f"weather:{nid}"
                 monitor = (self.monitor(name, "weather", 1, (nid,)) if node.weather
@@ -198,7 +192,7 @@ class ElementBuilder:
                 target = PortOutages(el.weather[parts[1]])
             elif parts[2] == "station":
                 st = el.train_stations.get(parts[1]) or el.consignment_stations[parts[1]]
-                target = ServerOutages(self.env, [st.tracks if isinstance(st, TrainStation) else st.server])
+                target = ServerOutages(self.env, [st.server])
             else:
                 port = parts[1]
                 group = sc.nodes[port].berths[parts[3]]

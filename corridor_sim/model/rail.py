@@ -19,8 +19,8 @@ import simpy
 
 from ..records import TrainRun
 from .batching import BatchQueue
-from .distributions import Sampler
 from .server import Server
+from .station import Station
 
 
 @dataclass
@@ -28,13 +28,6 @@ class RailSection:
     slot: Server                # one server: the entry slot
     headway_hours: float
     travel_hours: float
-
-
-@dataclass
-class TrainStation:
-    tracks: Server
-    service: Sampler
-    dwell: Sampler
 
 
 class Train:
@@ -110,17 +103,9 @@ def run_train(env: simpy.Environment, train: Train, hops, sections: dict, statio
         now = env.now
         for c in train.cargo:
             c.arrive(hop.destination, now)
-        station: TrainStation | None = stations.get(hop.destination)
+        station: Station | None = stations.get(hop.destination)
         if station is not None:
-            req = station.tracks.seize(train.tonnes)
-            if req is not None:
-                yield req
-            start = env.now
-            yield env.timeout(station.service())
-            station.tracks.release(req)
-            dwell = station.dwell()
-            if dwell > 0:
-                yield env.timeout(dwell)
+            start = yield from station.visit(env, train.tonnes)
             for c in train.cargo:
                 c.served(start, env.now)
         if i == last:
