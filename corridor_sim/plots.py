@@ -25,7 +25,6 @@ tonnes, queues over time), as each caption says.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import math

@@ -16,8 +16,6 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from corridor_sim import plots
@@ -315,7 +313,7 @@ def test_report_renders_in_headless_chromium_offline_with_every_figure(run_dir, 
     assert page.title == "corridor-sim report: mini_corridor"
     assert page.kpis["delivered_tonnes_per_year"] == s["kpis"]["delivered_tonnes_per_year"]["mean"]
     tonnes = f"{s['kpis']['delivered_tonnes_per_year']['mean']:,.0f}"
-    assert f'data-kpi="delivered_tonnes_per_year"' in dom and f">{tonnes}</div>" in dom
+    assert 'data-kpi="delivered_tonnes_per_year"' in dom and f">{tonnes}</div>" in dom
     # The page's own script counted the decoded images (naturalWidth > 0) after load.
     check = re.search(r'id="render-check"[^>]*data-images="(\d+)" data-images-ok="(\d+)"', dom)
     assert check and check.group(1) == check.group(2) == str(len(FIGURES))
