@@ -366,5 +366,11 @@ def schema() -> None:
     click.echo(json.dumps(doc, indent=2))
 
 
+# The Findings of the README: every shipped scenario, side by side.
+from .findings import findings_command  # noqa: E402
+
+cli.add_command(findings_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
