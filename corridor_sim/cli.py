@@ -8,6 +8,8 @@ and nothing written to `--out`.
 from __future__ import annotations
 
 import json
+import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -34,8 +36,46 @@ def cli() -> None:
     """Discrete-event simulation of freight on the Middle Corridor."""
 
 
+_signalled: list[int] = []   # the signal that stopped the command (SIGINT or SIGTERM)
+
+
+def _stop(signum, frame) -> None:
+    """SIGTERM (and SIGINT) stop the command as Ctrl-C does: a KeyboardInterrupt, so that a run
+    or an experiment removes its temporary directories and keeps its finished runs. A second
+    signal while that cleanup runs is ignored: it must not leave the cleanup half done."""
+    if _signalled:
+        return
+    _signalled.append(signum)
+    raise KeyboardInterrupt
+
+
+def _interrupt_code() -> int:
+    """128 + the signal: 130 for Ctrl-C (SIGINT), 143 for SIGTERM."""
+    return 128 + (_signalled[0] if _signalled else signal.SIGINT)
+
+
+def _install_signal_handlers() -> None:
+    try:
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    except ValueError:  # not the main thread: leave the signals alone
+        pass
+
+
+class _OneLine(logging.Handler):
+    """The library's warnings (a worker process died, …) as one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: click's own usage errors become one line and exit code 2 too."""
+    _install_signal_handlers()
+    logger = logging.getLogger("corridor_sim")
+    if not logger.handlers:
+        logger.addHandler(_OneLine(logging.WARNING))
+        logger.propagate = False
     try:
         cli.main(args=argv, prog_name="corridor-sim", standalone_mode=False)
     except click.UsageError as exc:
@@ -46,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(exc.format_message())
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        sys.exit(_interrupt_code())
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
 
@@ -83,7 +123,7 @@ def _interrupted(exc) -> None:
     click.echo(f"\ninterrupted: {exc.finished} of {exc.total} runs finished"
                + (f" and kept in {exc.out} (continue with --resume)" if exc.out is not None and exc.finished else ""),
                err=True)
-    sys.exit(130)
+    sys.exit(_interrupt_code())
 
 
 @cli.command()

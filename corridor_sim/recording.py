@@ -31,6 +31,7 @@ import atexit
 import os
 import re
 import shutil
+import secrets
 import tempfile
 import weakref
 from array import array
@@ -92,14 +93,26 @@ def rows_table(rows: list, schema: pa.Schema) -> pa.Table:
 def remove_spills() -> None:
     """Remove every spill file of this process (at exit, or when a worker is told to stop).
 
-    Safe in a signal handler: no lock (set operations are atomic under the GIL)."""
-    paths = list(_live)
-    _live.clear()
-    for p in paths:
+    Safe in a signal handler: no lock (set operations are atomic under the GIL), and each
+    path leaves the set only once its file is gone."""
+    for p in list(_live):
         try:
             os.unlink(p)
         except OSError:
             pass
+        _live.discard(p)
+
+
+def remove_spills_of(pids) -> None:
+    """Remove the spill files of processes that have ended (a pool's workers, once joined):
+    whatever way they ended, their files are of no use to anyone."""
+    where = spill_dir()
+    for pid in pids:
+        for path in where.glob(f"{PREFIX}{int(pid)}-*.parquet"):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 atexit.register(remove_spills)
@@ -123,12 +136,6 @@ def _sweep_orphans(where: Path) -> None:
             os.unlink(where / name)
         except OSError:
             pass
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def discard_logs(raw) -> None:
@@ -156,11 +163,17 @@ class _Spill:
         where = spill_dir()
         where.mkdir(parents=True, exist_ok=True)
         _sweep_orphans(where)
-        fd, path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=f".{name}.parquet", dir=where)
-        os.close(fd)
-        os.chmod(path, 0o666 & ~_umask())  # mkstemp makes it private; it becomes a file of the run directory
+        while True:
+            path = str(where / f"{PREFIX}{os.getpid()}-{secrets.token_hex(6)}.{name}.parquet")
+            # Known before it exists: a signal arriving at any point leaves nothing that exit will not remove.
+            _live.add(path)
+            try:
+                # readable as a file of the run directory it may become (umask applies), and new
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+                break
+            except FileExistsError:
+                _live.discard(path)
         self.path = path
-        _live.add(path)
         self.writer: pq.ParquetWriter | None = pq.ParquetWriter(path, schema)
 
     def remove(self) -> None:
@@ -170,11 +183,11 @@ class _Spill:
                 writer.close()
             except Exception:  # noqa: BLE001 - removing anyway
                 pass
-        _live.discard(self.path)
         try:
             os.unlink(self.path)
         except OSError:
             pass
+        _live.discard(self.path)   # after the unlink: a signal in between still finds it to remove
 
 
 class RecordLog:

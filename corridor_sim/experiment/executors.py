@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import re
 import signal
 import sys
@@ -62,6 +63,25 @@ class InProcess:
 def _ignore_sigint() -> None:
     # Ctrl-C goes to the whole process group: the parent alone decides what to keep.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM (the parent stopping the pool, or a `kill` of the process group): remove the
+    # run's spill files, which a plain termination would leave in the temporary directory.
+    signal.signal(signal.SIGTERM, _stop_worker)
+    # A worker process ends without running atexit handlers; multiprocessing's finalizers do run.
+    from multiprocessing import util
+
+    from ..recording import remove_spills
+
+    util.Finalize(None, remove_spills, exitpriority=10)
+
+
+def _stop_worker(signum, frame) -> None:
+    from ..recording import remove_spills
+
+    remove_spills()
+    os._exit(128 + signum)
+
+
+log = logging.getLogger("corridor_sim.experiment")
 
 
 class WorkerDied(RuntimeError):
@@ -113,6 +133,7 @@ class ProcessPool:
         self.workers = workers
         self.name = f"{workers} local processes"
         self._pool = None
+        self.deaths: list[dict] = []   # each broken pool: the runs in flight and how the workers ended
 
     def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -130,43 +151,99 @@ class ProcessPool:
                         fut = self._pool.submit(fn, tasks[i])
                     result = fut.result()
                 except BrokenProcessPool:
-                    result = WorkerDied("the worker process running this run died (killed, out of memory, "
-                                        "or a crash outside Python)")
+                    how = self._how_workers_ended()
+                    result = WorkerDied("the worker process running this run died again when run alone ("
+                                        + (how or "killed, out of memory, or a crash outside Python") + ")")
                 self.close()
                 yield i, result
                 continue
             width = min(self.workers, len(queue))
             self._pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=_ignore_sigint)
             in_flight: dict = {}
+            broken = False
             while queue or in_flight:
                 while queue and len(in_flight) < width:
                     i = queue.pop(0)
-                    with _main_not_rerun():  # worker processes start on submit
-                        in_flight[self._pool.submit(fn, tasks[i])] = i
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                broken = False
-                for fut in sorted(done, key=in_flight.get):
-                    i = in_flight.pop(fut)
                     try:
-                        result = fut.result()
-                    except BrokenProcessPool:
-                        suspects.append(i)
+                        with _main_not_rerun():  # worker processes start on submit
+                            in_flight[self._pool.submit(fn, tasks[i])] = i
+                    except BrokenProcessPool:  # a worker died since the last wait
+                        queue.insert(0, i)
                         broken = True
-                        continue
-                    yield i, result
+                        break
+                if in_flight:
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for fut in sorted(done, key=in_flight.get):
+                        i = in_flight.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            suspects.append(i)
+                            broken = True
+                            continue
+                        yield i, result
                 if broken:
                     suspects.extend(sorted(in_flight.values()))
+                    self._report_death(tasks, suspects)
                     break
             self.close()
+
+    def _how_workers_ended(self) -> str:
+        """How the pool's dead workers ended, e.g. 'killed by SIGKILL' (empty if unknown)."""
+        codes = [p.exitcode for p in (getattr(self._pool, "_processes", None) or {}).values()
+                 if p.exitcode not in (None, 0)]
+        # Once one worker dies the pool stops the others (SIGTERM; they may also exit on their own):
+        # a worker killed by a signal is the cause, else any other way of ending.
+        stopped = (-signal.SIGTERM, 128 + signal.SIGTERM)
+        codes = [c for c in codes if c < 0 and c not in stopped] or [c for c in codes if c not in stopped] or codes
+        out = []
+        for code in codes:
+            if code < 0:
+                try:
+                    out.append(f"killed by {signal.Signals(-code).name}")
+                except ValueError:
+                    out.append(f"killed by signal {-code}")
+            elif code > 128 and code - 128 in signal.Signals._value2member_map_:
+                out.append(f"stopped by {signal.Signals(code - 128).name}")
+            else:
+                out.append(f"exit code {code}")
+        return ", ".join(dict.fromkeys(out))
+
+    def _report_death(self, tasks: Sequence, suspects: list[int]) -> None:
+        how = self._how_workers_ended()
+        runs = [getattr(tasks[i], "run_id", str(i)) for i in suspects]
+        self.deaths.append({"runs": runs, "how": how or "unknown"})
+        if runs:
+            log.warning("a worker process died%s while running %s: each is run again alone (a run that kills "
+                        "its worker again is recorded as failed)", f" ({how})" if how else "", ", ".join(runs))
+        else:
+            log.warning("a worker process died%s between runs: the pool is started again",
+                        f" ({how})" if how else "")
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
             # Unfinished runs are dropped (finished ones are already written): stop the workers now
             # rather than wait for their current runs.
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            procs = list((getattr(pool, "_processes", None) or {}).values())
+            for proc in procs:
                 if proc.is_alive():
                     proc.terminate()
+            for proc in procs:
+                proc.join(timeout=10)
+            from ..recording import remove_spills_of
+
+            remove_spills_of(p.pid for p in procs if p.pid is not None and not p.is_alive())
+            # A worker stopped while it was sending its result leaves half a message in the result
+            # pipe, and the pool's manager thread waiting for the rest of it for ever: this process
+            # holds a writing end too, so the pipe never reads as closed. Close that end (the workers
+            # are gone): the manager thread reads end-of-file and stops, and shutdown can join it.
+            writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                try:
+                    writer.close()
+                except OSError:
+                    pass
             pool.shutdown(wait=True, cancel_futures=True)
 
 

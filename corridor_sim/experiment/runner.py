@@ -98,16 +98,22 @@ class Experiment:
             if work is not None and not in_place:
                 replace_dir(work, self.out)
         except BaseException as exc:
-            if executor is not None:
-                executor.close()
-            finished = sum(o is not None for o in outcomes)
-            if work is not None and not in_place:
-                if any(outcomes[i] is not None for i in todo):
-                    replace_dir(work, self.out)
-                else:
-                    shutil.rmtree(work, ignore_errors=True)
+            done = {i for i, o in enumerate(outcomes) if o is not None}
+            try:
+                if executor is not None:
+                    executor.close()
+            finally:
+                if work is not None:
+                    # A run directory exists only once complete (written under a temporary name, then
+                    # renamed): one that finished just before the stop is kept even if not yet counted.
+                    done |= {i for i in todo if (work / self.run_dir(self.tasks[i])).is_dir()}
+                    if not in_place:
+                        if any(i in done for i in todo):
+                            replace_dir(work, self.out)
+                        else:
+                            shutil.rmtree(work, ignore_errors=True)
             if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, ExperimentInterrupted):
-                raise ExperimentInterrupted(finished, total, self.out) from None
+                raise ExperimentInterrupted(len(done), total, self.out) from None
             raise
         return outcomes
 

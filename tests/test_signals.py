@@ -1,0 +1,140 @@
+"""Stopping a run or a sweep from outside leaves no half-written result.
+
+Real `corridor-sim` processes, stopped with real signals in the middle of their work:
+
+- Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or SIGTERM (as
+  `kill`, a scheduler or a container stop sends it) in the middle of a run: exit code
+  130 or 143, no run directory, no temporary directory, no spill file; an existing run
+  directory at --out is left as it was.
+- The same in the middle of a sweep on a process pool: the finished runs are kept,
+  each complete; the unfinished ones leave nothing; the worker processes remove their
+  spill files.
+- A worker process killed (SIGKILL) in the middle of a sweep: reported on stderr, its
+  runs are run again, and every run of the sweep is there at the end.
+
+Records spill to disk after 50 rows (CORRIDOR_SIM_CHUNK_ROWS) so that every run has
+spill files to clean up, in a spill directory of the test's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corridor_sim.output import RECORD_FILES, RESOLVED, SUMMARY
+
+from conftest import DATA
+
+MINI = DATA / "mini_corridor.yaml"
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "CORRIDOR_SIM_CHUNK_ROWS": "50", "CORRIDOR_SIM_SPILL_DIR": str(cwd / "spill")}
+    return subprocess.Popen([sys.executable, "-m", "corridor_sim.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _wait_for(condition, proc: subprocess.Popen, what: str, timeout: float = 90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        if proc.poll() is not None:
+            pytest.fail(f"the command ended before {what}: {proc.communicate()}")
+        time.sleep(0.02)
+    proc.kill()
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _stop(proc: subprocess.Popen, how: str) -> tuple[int, str]:
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)   # a terminal sends Ctrl-C to the whole process group
+    else:
+        proc.send_signal(signal.SIGTERM)     # `kill PID`
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err
+
+
+def _complete_run_dir(d: Path) -> bool:
+    return all((d / name).is_file() for name in (SUMMARY, RESOLVED, *RECORD_FILES))
+
+
+CODE = {"ctrl-c": 128 + signal.SIGINT, "sigterm": 128 + signal.SIGTERM}
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_a_run_stopped_in_the_middle_leaves_nothing_behind(tmp_path, how):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / SUMMARY).write_text("{}\n")     # the previous run there must survive untouched
+    spill = tmp_path / "spill"
+    proc = _start(["run", str(MINI), "--set", "horizon_days=4000", "--out", "out", "--quiet"], tmp_path)
+    # The simulation is under way once its records start spilling.
+    _wait_for(lambda: spill.is_dir() and list(spill.iterdir()), proc, "the run started spilling")
+    code, err = _stop(proc, how)
+    assert code == CODE[how], err
+    assert "Traceback" not in err and err.strip().endswith("interrupted"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spill"]   # no .out.tmp-* directory
+    assert [p.name for p in out.iterdir()] == [SUMMARY] and (out / SUMMARY).read_text() == "{}\n"
+    assert list(spill.iterdir()) == [], "the spill files are removed"
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_a_sweep_stopped_in_the_middle_keeps_its_finished_runs_whole(tmp_path, how):
+    spill = tmp_path / "spill"
+    proc = _start(["sweep", str(MINI), "--vary", "fleets.ferries.vessels=1,2,3", "--replications", "3",
+                   "--workers", "2", "--set", "horizon_days=500", "--out", "out", "--quiet"], tmp_path)
+    _wait_for(lambda: list(tmp_path.glob(".out.tmp-*/runs/g*/summary.json")), proc, "a run finished")
+    code, err = _stop(proc, how)
+    assert code == CODE[how], err
+    assert "Traceback" not in err, err
+    out = tmp_path / "out"
+    assert (out / "runs").is_dir(), (err, sorted(p.name for p in tmp_path.iterdir()))
+    runs = sorted((out / "runs").iterdir())
+    assert 1 <= len(runs) < 9, "stopped in the middle"
+    assert f"interrupted: {len(runs)} of 9 runs finished and kept in out (continue with --resume)" in err
+    for run in runs:      # each kept run is complete, none is half-written
+        assert run.name.startswith("g") and _complete_run_dir(run), sorted(p.name for p in run.iterdir())
+        assert json.loads((run / SUMMARY).read_text())["error"] is None
+    assert not (out / "sweep.json").exists(), "the sweep is marked unfinished"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spill"]   # no temporary directory
+    assert list(spill.iterdir()) == [], "the workers removed their spill files"
+
+
+def test_a_worker_killed_in_a_sweep_is_reported_and_every_run_is_there(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    spill = tmp_path / "spill"
+    proc = _start(["sweep", str(MINI), "--vary", "fleets.ferries.vessels=1,2,3", "--replications", "2",
+                   "--workers", "2", "--set", "horizon_days=400", "--out", "out", "--quiet"], tmp_path)
+
+    def busy_worker():
+        # workers are forked by the multiprocessing fork server, a child of the command
+        for child in psutil.Process(proc.pid).children():
+            if "forkserver" in " ".join(child.cmdline()):
+                workers = child.children()
+                mine = [p for p in spill.glob("*.parquet") if any(f"-{w.pid}-" in p.name for w in workers)] \
+                    if spill.is_dir() else []
+                if mine:   # a worker with spill files is in the middle of a run
+                    return int(mine[0].name.split("-")[3])
+        return None
+
+    victim = _wait_for(busy_worker, proc, "a worker in the middle of a run")
+    os.kill(victim, signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "warning: a worker process died (killed by SIGKILL) while running g" in err, err
+    out = tmp_path / "out"
+    info = json.loads((out / "sweep.json").read_text())
+    assert info["failed"] == [] and info["runs"] == 6
+    runs = sorted((out / "runs").iterdir())
+    assert len(runs) == 6 and all(_complete_run_dir(r) for r in runs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spill"]
+    assert list(spill.iterdir()) == [], "the killed worker's spill files are swept by the next worker"
