@@ -216,13 +216,15 @@ class CorridorModel:
                 return
             yield env.timeout(t - env.now)
             route = choice.choose(t)
-            c = Consignment(self._next_id, fname, size, t, route)
+            # Stamped with the clock, not with t: now + (t - now) can differ from t in the last bit,
+            # and a consignment must not be recorded as arriving after its service started.
+            c = Consignment(self._next_id, fname, size, env.now, route)
             self._next_id += 1
             self.generated[0] += 1
             self.generated[1] += c.tonnes
             self.generated[2] += c.teu
             origin = route.stops[0]
-            c.arrive(origin.node, t)
+            c.arrive(origin.node, c.created)
             if origin.yard is not None:
                 env.process(self._walk(c, in_yard=False))
             else:

@@ -76,9 +76,12 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
         here = nodes[-1]
         if target in scenario.links:
             link = scenario.links[target]
-            near, far = (link.from_, link.to)
-            if _distance(g, here, link.to) < _distance(g, here, link.from_):
-                near, far = far, near
+            # Enter the link at its nearer end (at a tie, the end we are at), unless the way there
+            # passes its other end (a link of 0 km makes both ends equally near).
+            ends = sorted([(link.from_, link.to), (link.to, link.from_)],
+                          key=lambda e: (_distance(g, here, e[0]), e[0] != here))
+            near, far = next((e for e in ends if _distance(g, here, e[0]) < float("inf")
+                              and e[1] not in _shortest(g, here, e[0])), ends[0])
             nodes.extend(_shortest(g, here, near)[1:])
             forced[len(nodes) - 1] = target
             nodes.append(far)
@@ -229,11 +232,42 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
         for i, ref in enumerate(pool.formed_at):
             if ref not in nodes:
                 problems.append((f"rolling_stock.{pid}.formed_at[{i}]", f"unknown node '{ref}'"))
+            elif pool.per_train == "wagons":
+                # A train waits at formation until the pool has its wagons: a pool smaller than
+                # a full train would hold that train (and its cargo) for ever.
+                spec = nodes[ref].train_formation or scenario.default_train_formation
+                if pool.count < spec.max_wagons:
+                    problems.append((f"rolling_stock.{pid}.count", f"{pool.count} wagons cannot make up one "
+                                     f"{spec.max_wagons}-wagon train formed at '{ref}'"))
+    for fid, fleet in scenario.fleets.items():
+        if fleet.vessels > MAX_VESSELS:
+            problems.append((f"fleets.{fid}.vessels", f"{fleet.vessels:,} vessels: at most {MAX_VESSELS:,} "
+                             "in one fleet (each is simulated on its own)"))
+    problems.extend(_work_problems(scenario))
     for did, d in scenario.disruptions.items():
         reason = disruption_target_problem(scenario, d.target)
         if reason:
             problems.append((f"disruptions.{did}.target", reason))
     return problems
+
+
+MAX_VESSELS = 10_000
+MAX_CONSIGNMENTS = 50_000_000   # a 20-year run of the 2024 baseline makes 162,668
+
+
+def _work_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """A demand or a horizon that would take days to simulate is a typo (1e10 t/yr, 1e6 days)."""
+    years = (scenario.warmup_days + scenario.horizon_days) / 365.0
+    per_flow = {f: flow.tonnes_per_year / consignment_size(flow)["tonnes"] * years
+                for f, flow in scenario.flows.items()}
+    total = sum(per_flow.values())
+    if total <= MAX_CONSIGNMENTS:
+        return []
+    worst = max(per_flow, key=per_flow.get)
+    return [(f"flows.{worst}.tonnes_per_year",
+             f"the demand makes {total:,.0f} consignments over the run ({years:,.1f} years), more than "
+             f"{MAX_CONSIGNMENTS:,} (days of simulation): check the units, or use larger consignments "
+             "or a shorter horizon")]
 
 
 def disruption_target_problem(scenario: Scenario, target: str) -> str | None:
