@@ -72,6 +72,12 @@ class _OneLine(logging.Handler):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: click's own usage errors become one line and exit code 2 too."""
     _install_signal_handlers()
+    from .recording import chunk_rows_default
+
+    try:
+        chunk_rows_default()   # a bad CORRIDOR_SIM_CHUNK_ROWS is bad input too, found before anything runs
+    except ValueError as exc:
+        _fail(str(exc))
     logger = logging.getLogger("corridor_sim")
     if not logger.handlers:
         logger.addHandler(_OneLine(logging.WARNING))

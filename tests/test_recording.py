@@ -168,3 +168,13 @@ def test_daily_samples_are_packed_and_written_resource_by_resource(mini_corridor
     first = raw.monitors[0]
     assert [tuple(x) for x in samples[samples.resource == first.name][["time", "queue", "busy"]].to_numpy()] == \
         list(first.samples)
+
+
+@pytest.mark.parametrize("value", ["0"])
+def test_a_bad_chunk_size_is_bad_input(tmp_path, value):
+    proc = subprocess.run([sys.executable, "-m", "corridor_sim.cli", "run", str(DATA / "tiny.yaml"), "--out", "out"],
+                          cwd=tmp_path, env={**os.environ, "CORRIDOR_SIM_CHUNK_ROWS": value},
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr == f"error: CORRIDOR_SIM_CHUNK_ROWS={value!r}: expected a whole number >= 1\n"
+    assert list(tmp_path.iterdir()) == []
