@@ -11,6 +11,7 @@ import json
 import logging
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -123,6 +124,28 @@ def _check_out(out: Path) -> None:
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
         _fail(f"--out {out}: {above} is not a directory")
+
+
+@contextmanager
+def _experiment_errors(out: Path):
+    """Bad input: one line, exit 2; Ctrl-C: what finished is kept; a write that fails: exit 1."""
+    from .experiment import ExperimentError, ExperimentInterrupted
+
+    try:
+        yield
+    except (ScenarioError, ExperimentError) as exc:
+        _fail(str(exc))
+    except ExperimentInterrupted as exc:
+        _interrupted(exc)
+    except OSError as exc:
+        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+def _exit_if_failed(failed: int, total: int, what: str, runs_dir: Path) -> None:
+    if failed:
+        click.echo(f"error: {failed} of {total} {what} failed (see {runs_dir}/*/error.txt)", err=True)
+        sys.exit(1)
 
 
 def _interrupted(exc) -> None:
@@ -239,30 +262,20 @@ def _write_plots(out: Path) -> None:
 
 def _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
                       plots=False):
-    from .experiment import ExperimentError, ExperimentInterrupted, run_replications
+    from .experiment import run_replications
     from .tables import print_replications
 
     console = Console(stderr=True)
-    try:
+    with _experiment_errors(out):
         result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
                                   scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
                                   progress=not quiet and console.is_terminal)
-    except (ScenarioError, ExperimentError) as exc:
-        _fail(str(exc))
-    except ExperimentInterrupted as exc:
-        _interrupted(exc)
-    except OSError as exc:
-        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
     if plots and result.summary.get("replications_ok"):
         _write_plots(out)
     if not quiet:
         print_replications(result.summary, Console())
         click.echo(f"results written to {out}/")
-    if result.summary["failed"]:
-        click.echo(f"error: {len(result.summary['failed'])} of {replications} replications failed "
-                   f"(see {out}/replications/*/error.txt)", err=True)
-        sys.exit(1)
+    _exit_if_failed(len(result.summary["failed"]), replications, "replications", out / "replications")
 
 
 @cli.command()
@@ -288,23 +301,15 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
     Writes the tidy results (results.parquet), a summary per grid point (summary.parquet) with
     the saturation marks, and a run directory per run; prints the summary table.
     """
-    from .experiment import ExperimentError, ExperimentInterrupted
     from .experiment import sweep as run_sweep
     from .tables import print_sweep
 
     _check_out(out)
     console = Console(stderr=True)
-    try:
+    with _experiment_errors(out):
         result = run_sweep(scenario, list(vary), replications=replications, workers=workers, executor=executor,
                            scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
                            progress=not quiet and console.is_terminal, min_gain=min_gain / 100.0)
-    except (ScenarioError, ExperimentError) as exc:
-        _fail(str(exc))
-    except ExperimentInterrupted as exc:
-        _interrupted(exc)
-    except OSError as exc:
-        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
     if plots and result.info.get("runs_ok"):
         from .plots import save_figures, sweep_curves
 
@@ -312,10 +317,7 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
     if not quiet:
         print_sweep(result, Console())
         click.echo(f"results written to {out}/")
-    if result.info["failed"]:
-        click.echo(f"error: {len(result.info['failed'])} of {result.info['runs']} runs failed "
-                   f"(see {out}/runs/*/error.txt)", err=True)
-        sys.exit(1)
+    _exit_if_failed(len(result.info["failed"]), result.info["runs"], "runs", out / "runs")
 
 
 @cli.command()

@@ -41,21 +41,26 @@ def _mix(flows) -> dict:
     }
 
 
-def _users(scenario: Scenario) -> dict[str, list]:
-    """The flows whose routes use each link and each node."""
+def all_route_paths(scenario: Scenario) -> dict[str, list]:
+    """Each flow's route options as (nodes, link ids, share), worked out once."""
     graph = link_graph(scenario)
+    return {fname: route_paths(scenario, graph, fname) for fname in scenario.flows}
+
+
+def _users(scenario: Scenario, paths: dict[str, list]) -> dict[str, list]:
+    """The flows whose routes use each link and each node."""
     users: dict[str, list] = {}
     for fname, flow in scenario.flows.items():
-        for nodes, links, _ in route_paths(scenario, graph, fname):
+        for nodes, links, _ in paths[fname]:
             for key in [f"links.{lid}" for lid in links] + [f"nodes.{n}.station" for n in nodes]:
                 if flow not in users.setdefault(key, []):
                     users[key].append(flow)
     return users
 
 
-def element_capacities(scenario: Scenario) -> dict[str, dict]:
+def element_capacities(scenario: Scenario, paths: dict[str, list] | None = None) -> dict[str, dict]:
     """Tonnes per year each element can carry, with how it was worked out."""
-    users = _users(scenario)
+    users = _users(scenario, paths if paths is not None else all_route_paths(scenario))
     caps: dict[str, dict] = {}
     for lid, link in scenario.links.items():
         # Tonnes per unit of what actually goes over the element (all demand if unused).
@@ -124,8 +129,8 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
       proportion to what each option's narrowest element can carry.
     """
     observed_shares = observed_shares or {}
-    caps = element_capacities(scenario)
-    graph = link_graph(scenario)
+    paths = all_route_paths(scenario)
+    caps = element_capacities(scenario, paths)
     load: dict[str, float] = {}
     directions: dict[str, nx.DiGraph] = {}
     demand = 0.0
@@ -136,7 +141,7 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
         g = directions.setdefault("westbound" if d.lon <= o.lon else "eastbound", nx.DiGraph())
         _add(g, SOURCE, ("out", flow.origin), float("inf"), None)
         _add(g, ("in", flow.destination), SINK, float("inf"), None)
-        options = route_paths(scenario, graph, fname)
+        options = paths[fname]
         used_by = [[f"links.{lid}" for lid in links] + [f"nodes.{n}.station" for n in nodes if f"nodes.{n}.station" in caps]
                    for nodes, links, _ in options]
         if flow.route_choice == "least_expected_time" and len(options) > 1 and fname in observed_shares:

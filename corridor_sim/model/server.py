@@ -7,19 +7,12 @@ request is granted only when that event is processed), and `seize` takes a free
 server without creating or scheduling any event at all. Tracks of a gauge-change
 station, berths of a port and the entry slot of a rail section are all `Server`s.
 
-Usage, as in SimPy::
-
-    req = server.request(tonnes=train.tonnes)
-    yield req            # waits in the queue; the wait is recorded when granted
-    yield env.timeout(service_hours)
-    server.release(req)
-
-or, in a hot loop, with no event when a server is free::
+Usage (no event at all when a server is free)::
 
     req = server.seize(tonnes)
     if req is not None:
-        yield req        # every server was busy
-    ...
+        yield req        # every server was busy; the wait is recorded when granted
+    yield env.timeout(service_hours)
     server.release(req)
 """
 
@@ -84,16 +77,6 @@ class Server:
         req.arrived = now
         req.tonnes = tonnes
         self.queue.append(req)
-        return req
-
-    def request(self, tonnes: float = 0.0) -> Event:
-        """As `seize`, but always an event to yield (already triggered if a server was free)."""
-        req = self.seize(tonnes)
-        if req is None:
-            req = Event(self._env)
-            req._ok = True
-            req._value = None
-            self._env.schedule(req)
         return req
 
     def release(self, req=None) -> None:

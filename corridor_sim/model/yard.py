@@ -34,23 +34,11 @@ class Yard:
 
     def enter(self, consignment):
         """Process step: wait for room, then occupy it. Returns the hours blocked."""
-        amount = getattr(consignment, self.unit)
-        now = self.env.now
-        if not self._waiting and self._fits(amount):
-            self.level += amount
-            self.monitor.arrive_served(now, consignment.tonnes)
-            self.monitor.busy.set(now, self.level)
+        waited = yield from self._admit(getattr(consignment, self.unit), consignment.tonnes, 0.0)
+        if waited is None:  # room at once: counted, never in the queue
+            self.monitor.arrive_served(self.env.now, consignment.tonnes)
             return 0.0
-        arrived = now
-        self.monitor.arrive(arrived)
-        self.blocked_tonnes += consignment.tonnes
-        room = self.env.event()
-        self._waiting.append((amount, room, 0.0))
-        yield room                   # `leave` has already added `amount` to the level
-        self.blocked_tonnes -= consignment.tonnes
-        now = self.env.now
-        self.monitor.start_service(now, arrived, consignment.tonnes)
-        return now - arrived
+        return waited
 
     def reserve(self, amount: float, tonnes: float, swap: float = 0.0):
         """Process step: wait for room for `amount` (a vessel's whole discharge, at anchorage),
@@ -60,17 +48,23 @@ class Yard:
         ro-ro ferry rolls wagons off and others on, so a yard full of cargo for that
         vessel does not keep it out (that would lock the port). Returns the hours waited.
         """
+        waited = yield from self._admit(amount, tonnes, swap)
+        return waited or 0.0
+
+    def _admit(self, amount: float, tonnes: float, swap: float):
+        """Take `amount` of room, waiting in line if there is none. Returns None when there was
+        room at once (no event, nothing monitored but the level), else the hours waited."""
         now = self.env.now
         # A swap does not queue behind trains waiting for room: it frees what it takes.
         if (swap > 0 or not self._waiting) and self._fits(amount, swap):
             self.level += amount
             self.monitor.busy.set(now, self.level)
-            return 0.0
+            return None
         self.monitor.arrive(now)
         self.blocked_tonnes += tonnes
         room = self.env.event()
         self._waiting.append((amount, room, swap))
-        yield room
+        yield room                   # `leave` has already added `amount` to the level
         self.blocked_tonnes -= tonnes
         self.monitor.start_service(self.env.now, now, tonnes)
         return self.env.now - now
