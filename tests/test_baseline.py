@@ -1,5 +1,6 @@
 """The calibrated 2024 baseline: the published volume, conserved, reproducible."""
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -67,8 +68,16 @@ def test_resources_report_what_the_summary_promises(baseline):
 
 
 def test_kuryk_closes_about_half_of_november_and_december(baseline):
-    """Calibration row F6, seen in the weather closures the run produced."""
+    """Calibration row F6, seen in the closures the run produced: the daily samples of
+    weather:kuryk (1 = closed) over Nov–Dec 2024, and its closed share over the year
+    against the mean of the scenario's monthly shares (14.1%)."""
+    nov = (dt.date(2024, 11, 1) - dt.date(2023, 11, 1)).days * 24.0
+    jan = (dt.date(2025, 1, 1) - dt.date(2023, 11, 1)).days * 24.0
+    closed = [s.busy for s in baseline.raw.samples if s.resource == "weather:kuryk" and nov <= s.time < jan]
+    assert len(closed) == 61
+    assert sum(closed) / len(closed) == pytest.approx(0.5, abs=0.2)   # spells of 60 h: few independent days
     weather = next(r for r in baseline.summary["resources"] if r["name"] == "weather:kuryk")
+    assert weather["utilization"] == pytest.approx(0.141, abs=0.05)
     assert weather["closures"] > 5
 
 
