@@ -13,6 +13,8 @@ seasonality: upper bounds on what the corridor can carry.
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 from ..scenario.network import link_graph, route_paths
@@ -170,7 +172,11 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
     for name, g in directions.items():
         if _bounded(g):
             # max flow = min cut; the source side of the cut tells which elements bind
-            value, (reach, _) = nx.minimum_cut(g, SOURCE, SINK)
+            _, (reach, _) = nx.minimum_cut(g, SOURCE, SINK)
+            # The cut's capacity, summed exactly: networkx's own total depends on the order it
+            # visits sets in (string hashing), so its last bit differed from process to process.
+            value = math.fsum(d.get("capacity", float("inf")) for u, v, d in g.edges(data=True)
+                              if u in reach and v not in reach)
         else:
             value, reach = float("inf"), set()
         cut = sorted({e for u, v, d in g.edges(data=True) if u in reach and v not in reach for e in d["elements"]})
