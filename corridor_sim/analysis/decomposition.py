@@ -231,10 +231,9 @@ def _breakdown(sums: dict, win: WindowDeliveries, nodes: dict[int, str], flows: 
         if not rows:
             continue
         n = win.consignments[flow]
-        per_node = pd.DataFrame(rows).set_index("node").sort_values("order")
-        per_node[list(PARTS)] = per_node[list(PARTS)] / n
-        nodes_out = [{"node": node, **{p: float(row[p]) for p in PARTS}} for node, row in per_node.iterrows()]
-        totals = {p: float(per_node[p].sum()) for p in PARTS}
+        rows.sort(key=lambda r: r["order"])   # stable: ties keep the node order
+        nodes_out = [{"node": r["node"], **{p: r[p] / n for p in PARTS}} for r in rows]
+        totals = {p: float(np.sum(np.array([r[p] for r in nodes_out]))) for p in PARTS}
         out[flow] = {"consignments": int(n), "total": totals, "nodes": nodes_out}
     return out
 

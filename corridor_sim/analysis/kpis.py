@@ -29,24 +29,27 @@ def kpis(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
     per_year = DAYS_PER_YEAR / sc.horizon_days
     w0, w1 = raw.warmup_hours, raw.end_hours
     d = deliveries if deliveries is not None else delivery_frame(raw)
-    delivered = d[(d.delivered >= w0) & (d.delivered < w1)]
+    in_window = ((d.delivered >= w0) & (d.delivered < w1)).to_numpy()
+    # Columns as arrays, filtered once (a DataFrame filter per flow costs more than the sums).
+    flow_of = d.flow.to_numpy()[in_window]
+    tonnes = d.tonnes.to_numpy(dtype=float)[in_window]
+    days = (d.delivered.to_numpy(dtype=float)[in_window] - d.created.to_numpy(dtype=float)[in_window]) / 24.0
     out: dict = {
-        "delivered_tonnes_per_year": {"mean": sum(delivered.tonnes.tolist()) * per_year},
-        "delivered_teu_per_year": {"mean": sum(delivered.teu.tolist()) * per_year},
-        "delivered_consignments_per_year": {"mean": len(delivered) * per_year},
+        "delivered_tonnes_per_year": {"mean": sum(tonnes.tolist()) * per_year},
+        "delivered_teu_per_year": {"mean": sum(d.teu.to_numpy(dtype=float)[in_window].tolist()) * per_year},
+        "delivered_consignments_per_year": {"mean": len(tonnes) * per_year},
     }
-    flow_of = delivered.flow.to_numpy()
-    by_flow = {name: delivered[flow_of == name] for name in sc.flows}
+    of_flow = {name: flow_of == name for name in sc.flows}
     out["delivered_tonnes_per_year_by_flow"] = {
-        name: {"mean": sum(ds.tonnes.tolist()) * per_year} for name, ds in by_flow.items()
+        name: {"mean": sum(tonnes[mask].tolist()) * per_year} for name, mask in of_flow.items()
     }
     out["demand_tonnes_per_year_by_flow"] = {name: {"mean": f.tonnes_per_year} for name, f in sc.flows.items()}
-    out["transit_days"] = {name: transit_stats(ds) for name, ds in by_flow.items()}
+    out["transit_days"] = {name: day_stats(days[mask]) for name, mask in of_flow.items()}
     groups: dict[str, list] = {}
     for name, flow in sc.flows.items():
         if flow.group:
-            groups.setdefault(flow.group, []).append(by_flow[name])
-    out["transit_days_by_group"] = {g: transit_stats(pd.concat(ds)) for g, ds in groups.items()}
+            groups.setdefault(flow.group, []).append(days[of_flow[name]])
+    out["transit_days_by_group"] = {g: day_stats(np.concatenate(ds)) for g, ds in groups.items()}
     out["route_shares"] = {
         name: [n / sum(counts) for n in counts] for name, counts in raw.route_counts.items()
         if len(counts) > 1 and sum(counts)
@@ -54,14 +57,10 @@ def kpis(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
     return out
 
 
-def transit_stats(deliveries) -> dict:
-    """Transit days of deliveries (a DataFrame with created and delivered hours, or a list of Delivery rows)."""
-    if len(deliveries) == 0:
+def day_stats(days: np.ndarray) -> dict:
+    """Mean, median, 95th percentile and count of transit times in days."""
+    if days.size == 0:
         return {"mean": None, "p50": None, "p95": None, "n": 0}
-    if isinstance(deliveries, pd.DataFrame):
-        days = (deliveries.delivered.to_numpy(dtype=float) - deliveries.created.to_numpy(dtype=float)) / 24.0
-    else:
-        days = np.array([(d.delivered - d.created) / 24.0 for d in deliveries])
     return {
         "mean": float(days.mean()),
         "p50": float(np.percentile(days, 50)),
