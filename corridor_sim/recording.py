@@ -213,7 +213,9 @@ class RecordLog:
 
     # -- recording
 
-    def append(self, row) -> None:
+    def append(self, row: tuple) -> None:
+        """One row: a `row_type` or a plain tuple of its fields in order (what the model's hot
+        paths append; rows read back as `row_type`)."""
         buf = self._buf
         buf.append(row)
         if len(buf) >= self.chunk_rows:

@@ -78,7 +78,7 @@ _frozen = False
 
 
 def _freeze_what_the_process_loaded() -> None:
-    """Once per process, before its first run: move the objects already there out of the
+    """Once per process, before its first model is built: move the objects already there out of the
     collector's way (`gc.freeze`).
 
     They are mostly the modules, classes and functions of numpy, pandas, pyarrow,
@@ -95,6 +95,11 @@ def _freeze_what_the_process_loaded() -> None:
 
 
 class CorridorModel:
+    def __new__(cls, *args, **kwargs):
+        # Before the model object exists: a frozen model would keep all it holds for ever.
+        _freeze_what_the_process_loaded()
+        return super().__new__(cls)
+
     def __init__(self, scenario: Scenario, replication: int = 0, chunk_rows: int | None = None):
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -119,6 +124,7 @@ class CorridorModel:
         self._next_train = 0
         self.formations: dict[tuple, TrainFormation] = {}
         self.choices: dict[str, RouteChoice] = {}
+        self._queue_terms: dict[tuple, object] = {}
         graph = link_graph(scenario)
         for fname, flow in scenario.flows.items():
             routes, shares, estimates = [], [], []
@@ -184,6 +190,13 @@ class CorridorModel:
         """Expected hours along a route: static times plus the work queued in front of each resource."""
         sc, el = self.scenario, self.el
         est = RouteEstimate(0.0)
+        # One callable per resource, shared by every route through it: a refresh reads each once.
+        terms = self._queue_terms
+
+        def term(key, make):
+            if key not in terms:
+                terms[key] = make()
+            est.queue_hours.append(terms[key])
         for leg in route.legs:
             if leg.mode == "rail":
                 spec = sc.nodes[leg.start].train_formation or sc.default_train_formation
@@ -191,13 +204,14 @@ class CorridorModel:
                 for hop in leg.hops:
                     section = el.sections[(hop.link, hop.origin)]
                     est.static_hours += section.travel_hours + section.headway_hours
-                    est.queue_hours.append(lambda s=section: len(s.slot.queue) * s.headway_hours)
+                    term(("section", id(section)), lambda s=section: lambda: len(s.slot.queue) * s.headway_hours)
                     node = sc.nodes[hop.destination]
                     if hop.destination in el.train_stations:
                         st = el.train_stations[hop.destination]
                         est.static_hours += mean_of(node.station.service_hours) + mean_of(node.station.dwell_hours) * sc.dwell_factor
                         mean = mean_of(node.station.service_hours)
-                        est.queue_hours.append(lambda st=st, m=mean: len(st.server.queue) * m / st.server.nominal)
+                        term(("station", id(st)),
+                             lambda st=st, m=mean: lambda: len(st.server.queue) * m / st.server.nominal)
             elif leg.mode == "sea":
                 link = sc.links[leg.hops[0].link]
                 fleet = sc.fleets[link.fleet]
@@ -206,17 +220,16 @@ class CorridorModel:
                 handling = end.fixed_hours + fleet.usable_capacity / end.rate_per_hour
                 round_trip = 2 * (crossing + handling)
                 est.static_hours += crossing + 2 * handling + fleet.max_wait_hours / 2
-                est.queue_hours.append(
-                    lambda q=end.outbound, cap=fleet.usable_capacity, gap=round_trip / fleet.vessels: q.level / cap * gap)
-                weather = end.weather
-                est.queue_hours.append(
-                    lambda w=weather: 0.0 if w.is_open else getattr(w, "mean_closure", 0.0))
+                term(("fleet", id(end)), lambda q=end.outbound, cap=fleet.usable_capacity,
+                     gap=round_trip / fleet.vessels: lambda: q.level / cap * gap)
+                term(("weather", id(end.weather)),
+                     lambda w=end.weather: lambda: 0.0 if w.is_open else getattr(w, "mean_closure", 0.0))
             elif leg.mode == "transfer":
                 est.static_hours += mean_of(sc.links[leg.hops[0].link].travel_hours)
             else:
                 pipe = el.pipelines[leg.hops[0].link]
                 est.static_hours += mean_of(sc.links[leg.hops[0].link].travel_hours) + size["tonnes"] / pipe.tonnes_per_hour
-                est.queue_hours.append(lambda p=pipe: sum(r.tonnes for r in p.server.queue) / p.tonnes_per_hour)
+                term(("pipeline", id(pipe)), lambda p=pipe: lambda: sum(r.tonnes for r in p.server.queue) / p.tonnes_per_hour)
         return est
 
     # ------------------------------------------------------------------ movement
@@ -349,7 +362,7 @@ class CorridorModel:
     def _deliver(self, c: Consignment) -> None:
         now = self.env.now
         c.depart(now, self.visits)
-        self.deliveries.append(Delivery(c.id, c.flow, c.created, now, c.tonnes, c.teu))
+        self.deliveries.append((c.id, c.flow, c.created, now, c.tonnes, c.teu))   # a `Delivery` row
 
     def _sample_queues(self):
         """Queue length and busy servers of every resource, once a day (for trends and plots)."""
@@ -378,7 +391,6 @@ class CorridorModel:
         """Simulate to the end of the window. `progress(done_hours, total_hours)` is called as it goes."""
         # The records make the cyclic collector's full passes costly as a run grows, and
         # SimPy's objects are freed by reference counting: collect once, afterwards.
-        _freeze_what_the_process_loaded()
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:

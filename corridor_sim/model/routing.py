@@ -22,8 +22,9 @@ class RouteEstimate:
     static_hours: float
     queue_hours: list[Callable[[], float]] = field(default_factory=list)
 
-    def hours(self) -> float:
-        return self.static_hours + sum(f() for f in self.queue_hours)
+    def hours(self, values: dict) -> float:
+        """Static hours plus the queue terms, whose values were read once for all of a flow's routes."""
+        return self.static_hours + sum(map(values.__getitem__, self.queue_hours))
 
 
 class RouteChoice:
@@ -38,6 +39,8 @@ class RouteChoice:
         self.estimates = estimates
         self.chosen = [0] * len(routes)
         self._best = (-1.0, 0)   # (hour it was worked out, route index)
+        # The queue terms of all the routes, each once (routes share most of their resources).
+        self._terms = list(dict.fromkeys(f for e in estimates for f in e.queue_hours))
 
     def choose(self, now: float):
         if len(self.routes) == 1:
@@ -48,7 +51,8 @@ class RouteChoice:
         else:
             hour = now // self.REFRESH_HOURS
             if hour != self._best[0]:
-                self._best = (hour, min(range(len(self.routes)), key=lambda i: self.estimates[i].hours()))
+                values = {f: f() for f in self._terms}
+                self._best = (hour, min(range(len(self.routes)), key=lambda i: self.estimates[i].hours(values)))
             k = self._best[1]
         self.chosen[k] += 1
         return self.routes[k]
