@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import platform
 import subprocess
 import time
@@ -101,8 +102,10 @@ def run_scenario(sc: Scenario, resolved: dict, *, replication: int = 0, progress
     return RunResult(summary, raw, resolved)
 
 
+@functools.cache
 def _git_commit() -> str | None:
-    """The commit of the corridor-sim source tree, when it is a git checkout."""
+    """The commit of the corridor-sim source tree, when it is a git checkout (asked once per process:
+    it is a subprocess, and a sweep's worker runs many scenarios)."""
     here = Path(__file__).resolve().parent
     try:
         out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,

@@ -82,6 +82,13 @@ def _annotation(row_type: type, name: str) -> str:
     return getattr(ann, "__forward_arg__", None) or ann.__name__
 
 
+def dictionary_columns(schema: pa.Schema) -> list[str]:
+    """The columns worth dictionary-encoding in Parquet: the strings (flow and node names, a few
+    dozen values). Trying it on the times as well (pyarrow's default) costs more than the rest of
+    the write together and, on times that are all different, gives nothing back."""
+    return [f.name for f in schema if f.type == pa.string()]
+
+
 def rows_table(rows: list, schema: pa.Schema) -> pa.Table:
     """Rows (tuples in schema order) as an Arrow table, column by column."""
     if not rows:
@@ -174,7 +181,7 @@ class _Spill:
             except FileExistsError:
                 _live.discard(path)
         self.path = path
-        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(path, schema)
+        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(path, schema, use_dictionary=dictionary_columns(schema))
 
     def remove(self) -> None:
         writer, self.writer = self.writer, None
@@ -307,7 +314,7 @@ class RecordLog:
             except OSError:  # another file system, or no hard links: copy
                 shutil.copyfile(self._spill.path, dest)
             return
-        pq.write_table(rows_table(self._buf, self.schema), dest)
+        pq.write_table(rows_table(self._buf, self.schema), dest, use_dictionary=dictionary_columns(self.schema))
 
 
 class SampleSeries:

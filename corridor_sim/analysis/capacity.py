@@ -117,7 +117,8 @@ def element_capacities(scenario: Scenario, paths: dict[str, list] | None = None)
     return caps
 
 
-def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] | None = None) -> dict:
+def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] | None = None,
+                    paths: dict[str, list] | None = None) -> dict:
     """Static capacity of the corridor for its demand, in tonnes per year.
 
     - `by_direction`: for westbound and eastbound flows apart (so that cargo cannot
@@ -131,7 +132,7 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
       proportion to what each option's narrowest element can carry.
     """
     observed_shares = observed_shares or {}
-    paths = all_route_paths(scenario)
+    paths = paths if paths is not None else all_route_paths(scenario)   # a run has worked them out already
     caps = element_capacities(scenario, paths)
     load: dict[str, float] = {}
     directions: dict[str, nx.DiGraph] = {}

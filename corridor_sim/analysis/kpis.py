@@ -97,7 +97,7 @@ def summarize(raw: RawResult) -> dict:
     res = resources(raw)
     deliveries = delivery_frame(raw)   # read once: from disk after a long run
     k = kpis(raw, deliveries)
-    capacity = static_capacity(raw.scenario, k["route_shares"])
+    capacity = static_capacity(raw.scenario, k["route_shares"], raw.route_paths)
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
     breakdown, crossing = visit_aggregates(raw, deliveries)   # one pass over the visits, chunk by chunk
     return {

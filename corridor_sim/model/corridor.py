@@ -68,6 +68,7 @@ class RawResult:
     in_system: list = field(default_factory=list)   # consignments still in the corridor at the end
     events: int = 0                                  # SimPy events scheduled: the cost of the run
     route_counts: dict = field(default_factory=dict)  # flow -> consignments per route option
+    route_paths: dict | None = None                   # flow -> its route options as (nodes, links, share)
 
     @property
     def samples(self) -> list[ResourceSample]:
@@ -126,9 +127,11 @@ class CorridorModel:
         self.choices: dict[str, RouteChoice] = {}
         self._queue_terms: dict[tuple, object] = {}
         graph = link_graph(scenario)
+        self.route_paths: dict[str, list] = {}
         for fname, flow in scenario.flows.items():
             routes, shares, estimates = [], [], []
-            for nodes, links, share in route_paths(scenario, graph, fname):
+            self.route_paths[fname] = route_paths(scenario, graph, fname)
+            for nodes, links, share in self.route_paths[fname]:
                 route = self._route(fname, compile_legs(scenario, nodes, links))
                 routes.append(route)
                 shares.append(share)
@@ -428,4 +431,5 @@ class CorridorModel:
             # SimPy numbers its events with a counter; the next number is the count so far.
             events=next(self.env._eid),
             route_counts={f: list(ch.chosen) for f, ch in self.choices.items()},
+            route_paths=self.route_paths,
         )

@@ -22,9 +22,10 @@ class RouteEstimate:
     static_hours: float
     queue_hours: list[Callable[[], float]] = field(default_factory=list)
 
-    def hours(self, values: dict) -> float:
-        """Static hours plus the queue terms, whose values were read once for all of a flow's routes."""
-        return self.static_hours + sum(map(values.__getitem__, self.queue_hours))
+    def hours(self, values: list[float], positions: tuple[int, ...]) -> float:
+        """Static hours plus the queue terms: `values[positions[i]]` is the value of `queue_hours[i]`,
+        read once for all of a flow's routes."""
+        return self.static_hours + sum(map(values.__getitem__, positions))
 
 
 class RouteChoice:
@@ -39,8 +40,11 @@ class RouteChoice:
         self.estimates = estimates
         self.chosen = [0] * len(routes)
         self._best = (-1.0, 0)   # (hour it was worked out, route index)
-        # The queue terms of all the routes, each once (routes share most of their resources).
+        # The queue terms of all the routes, each once (routes share most of their resources),
+        # and where each route finds its own among them.
         self._terms = list(dict.fromkeys(f for e in estimates for f in e.queue_hours))
+        where = {f: i for i, f in enumerate(self._terms)}
+        self._positions = [tuple(where[f] for f in e.queue_hours) for e in estimates]
 
     def choose(self, now: float):
         if len(self.routes) == 1:
@@ -51,8 +55,13 @@ class RouteChoice:
         else:
             hour = now // self.REFRESH_HOURS
             if hour != self._best[0]:
-                values = {f: f() for f in self._terms}
-                self._best = (hour, min(range(len(self.routes)), key=lambda i: self.estimates[i].hours(values)))
+                values = [f() for f in self._terms]
+                best, least = 0, None
+                for i, (est, positions) in enumerate(zip(self.estimates, self._positions)):
+                    h = est.hours(values, positions)
+                    if least is None or h < least:   # the first of equals, as min() picks
+                        best, least = i, h
+                self._best = (hour, best)
             k = self._best[1]
         self.chosen[k] += 1
         return self.routes[k]
