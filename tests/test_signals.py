@@ -100,7 +100,9 @@ def test_a_sweep_stopped_in_the_middle_keeps_its_finished_runs_whole(tmp_path, h
     assert (out / "runs").is_dir(), (err, sorted(p.name for p in tmp_path.iterdir()))
     runs = sorted((out / "runs").iterdir())
     assert 1 <= len(runs) < 9, "stopped in the middle"
-    assert f"interrupted: {len(runs)} of 9 runs finished and kept in out (continue with --resume)" in err
+    # The count reported is the run directories kept: nothing else (a half-made one) is there.
+    assert f"interrupted: {len(runs)} of 9 runs finished and kept in out (continue with --resume)" in err, \
+        (err, [r.name for r in runs])
     for run in runs:      # each kept run is complete, none is half-written
         assert run.name.startswith("g") and _complete_run_dir(run), sorted(p.name for p in run.iterdir())
         assert json.loads((run / SUMMARY).read_text())["error"] is None
@@ -138,3 +140,60 @@ def test_a_worker_killed_in_a_sweep_is_reported_and_every_run_is_there(tmp_path)
     assert len(runs) == 6 and all(_complete_run_dir(r) for r in runs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spill"]
     assert list(spill.iterdir()) == [], "the killed worker's spill files are swept by the next worker"
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("where", ["temporary directory made", "files written", "renamed into place"])
+def test_a_stop_while_a_run_directory_is_written_keeps_count_and_directories_in_agreement(
+        monkeypatch, tmp_path, how, where):
+    """The race behind a rare failure of the test above: the signal arriving while the command writes
+    a finished run's directory. Here it arrives at three points of the second run's write (including
+    the few bytecodes between the temporary directory's creation and the cleanup that removes it);
+    the runs counted as finished are exactly the run directories kept, all complete."""
+    import tempfile
+
+    from corridor_sim import cli as cli_module
+    from corridor_sim import output
+    from corridor_sim.experiment import ExperimentInterrupted, sweep
+
+    monkeypatch.setattr(cli_module, "_signalled", [])
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    cli_module._install_signal_handlers()   # as in the command (restored after the test)
+    writes = []
+
+    def stop_at(point):
+        if point == where and len(writes) == 2:
+            signal.raise_signal(how)
+
+    real_mkdtemp, real_summary, real_replace = tempfile.mkdtemp, output._write_summary, output._replace_dir
+
+    def mkdtemp(*args, **kw):
+        made = real_mkdtemp(*args, **kw)
+        if Path(made).parent.name == "runs":
+            writes.append(made)
+            stop_at("temporary directory made")
+        return made
+
+    def write_summary(tmp, summary):
+        real_summary(tmp, summary)
+        stop_at("files written")
+
+    def replace(new, target):
+        real_replace(new, target)
+        stop_at("renamed into place")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(output, "_write_summary", write_summary)
+    monkeypatch.setattr(output, "_replace_dir", replace)
+    out = tmp_path / "out"
+    try:
+        with pytest.raises(ExperimentInterrupted) as stopped:
+            sweep(MINI, ["fleets.ferries.vessels=1,2"], replications=2, out=out,
+                  overrides=["horizon_days=60"])
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    kept = sorted(p.name for p in (out / "runs").iterdir())
+    assert stopped.value.finished == len(kept), kept
+    assert all(name.startswith("g") and _complete_run_dir(out / "runs" / name) for name in kept), kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

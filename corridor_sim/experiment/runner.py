@@ -10,9 +10,12 @@ finished there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,10 +89,14 @@ class Experiment:
                         i = todo[j]
                         if isinstance(outcome, BaseException):  # the run took its worker down with it
                             outcome = failed_outcome(self.tasks[i], outcome, f"{type(outcome).__name__}: {outcome}\n")
-                        if work is not None:
-                            write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
-                        outcome.frames = None  # written; the records need not stay in memory
-                        outcomes[i] = outcome
+                        # Writing a run directory and counting it as finished are one step: a Ctrl-C in
+                        # between (even between the temporary directory's creation and the cleanup that
+                        # would remove it) would leave a directory that is not counted, or the reverse.
+                        with _signals_held():
+                            if work is not None:
+                                write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
+                            outcome.frames = None  # written; the records need not stay in memory
+                            outcomes[i] = outcome
                         bar.advance()
             if executor is not None:
                 executor.close()
@@ -98,15 +105,14 @@ class Experiment:
             if work is not None and not in_place:
                 replace_dir(work, self.out)
         except BaseException as exc:
+            # Exactly the runs whose directories were written (see `_signals_held`): the count
+            # reported and the run directories kept agree.
             done = {i for i, o in enumerate(outcomes) if o is not None}
             try:
                 if executor is not None:
                     executor.close()
             finally:
                 if work is not None:
-                    # A run directory exists only once complete (written under a temporary name, then
-                    # renamed): one that finished just before the stop is kept even if not yet counted.
-                    done |= {i for i in todo if (work / self.run_dir(self.tasks[i])).is_dir()}
                     if not in_place:
                         if any(i in done for i in todo):
                             replace_dir(work, self.out)
@@ -116,6 +122,39 @@ class Experiment:
                 raise ExperimentInterrupted(len(done), total, self.out) from None
             raise
         return outcomes
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM (whose Python handlers raise, e.g. KeyboardInterrupt) until the block
+    is done, then deliver them: the block runs whole or, if something in it raises, not at all.
+
+    Python runs signal handlers in the main thread only, between two bytecodes of whatever it is
+    doing: swapping the handlers there is enough (blocking the signal in this thread would not be,
+    as the pool's threads would take it). Off the main thread there is nothing to hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    try:
+        with _held(signal.SIGTERM, caught), _held(signal.SIGINT, caught):
+            yield
+    finally:
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)   # to the handler it was meant for, now that the block is done
+
+
+@contextlib.contextmanager
+def _held(sig: int, caught: list[int]):
+    handler = signal.getsignal(sig)
+    if not callable(handler):     # SIG_DFL, SIG_IGN or a handler set from C: not ours to defer
+        yield
+        return
+    signal.signal(sig, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(sig, handler)
 
 
 class _Bar:
