@@ -14,9 +14,14 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from scipy import stats as _scipy_stats
-
 LEVEL = 0.95
+
+
+def _t_quantile(q: float, dof: float) -> float:
+    # scipy.stats takes half a second to import: only a command that reports an interval pays it.
+    from scipy import stats
+
+    return float(stats.t.ppf(q, dof))
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def t_interval(xs: Iterable, level: float = LEVEL) -> Interval:
     if n < 2:
         return Interval(mean, None, None, n)
     var = math.fsum((x - mean) ** 2 for x in v) / (n - 1)
-    half = float(_scipy_stats.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(var / n)
+    half = _t_quantile(0.5 + level / 2, n - 1) * math.sqrt(var / n)
     return Interval(mean, mean - half, mean + half, n)
 
 
@@ -93,5 +98,5 @@ def welch_difference(a: Sequence, b: Sequence, level: float = LEVEL) -> Interval
     if se == 0:
         return Interval(diff, diff, diff, min(na, nb))
     dof = (sa + sb) ** 2 / (sa**2 / (na - 1) + sb**2 / (nb - 1))
-    half = float(_scipy_stats.t.ppf(0.5 + level / 2, dof)) * se
+    half = _t_quantile(0.5 + level / 2, dof) * se
     return Interval(diff, diff - half, diff + half, min(na, nb))
