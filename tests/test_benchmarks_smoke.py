@@ -77,3 +77,12 @@ def test_other_workloads_have_their_fields(suite):
     assert {t["met"] for t in res["targets"]} <= {"yes", "no", "–"}
     for heading in ("Workload 1", "Workload 2", "Workload 3", "Workload 4", "Workload 5", "Targets"):
         assert heading in table
+
+
+def test_a_single_run_does_not_import_what_only_experiments_and_plots_need():
+    """Start-up is part of every command's time: scipy (t intervals, 0.5 s to import) and
+    matplotlib (plots) are imported where they are used, not with the API."""
+    code = ("import sys, corridor_sim.api, corridor_sim.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'matplotlib', 'dask', 'distributed'}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.strip() == "[]"
