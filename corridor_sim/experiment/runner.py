@@ -21,10 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
 from ..output import _umask, replace_dir
+from . import stats as _stats
 from . import tasks as _tasks
 from .errors import ExperimentError, ExperimentInterrupted
 from .executors import make_executor
@@ -70,6 +68,8 @@ class Experiment:
             for i, task in enumerate(self.tasks):
                 outcomes[i] = finished_outcome(self.out / self.run_dir(task), task)
         todo = [i for i in range(total) if outcomes[i] is None]
+        if todo and (self.workers > 1 or self.executor != "process" or self.scheduler is not None):
+            _import_aside(_stats.preload)
         executor = make_executor(self.workers, self.executor, self.scheduler) if todo else None
         work = None
         try:
@@ -124,6 +124,21 @@ class Experiment:
         return outcomes
 
 
+def _import_aside(preload: Callable[[], None]) -> None:
+    """Import what `finish` will need (scipy.stats for the intervals: 0.75 s of CPU) in a thread,
+    while the workers start: the pool's start-up (its fork server importing corridor-sim) leaves this
+    process and the other cores idle, whereas after the last run the import would be time that
+    nothing else runs in. The import lock makes `finish` wait for an import still under way."""
+
+    def run() -> None:
+        try:
+            preload()
+        except Exception:  # noqa: BLE001 - `finish` imports it again and reports what is wrong
+            pass
+
+    threading.Thread(target=run, name="corridor-sim-preload", daemon=False).start()
+
+
 @contextlib.contextmanager
 def _signals_held():
     """Hold SIGINT and SIGTERM (whose Python handlers raise, e.g. KeyboardInterrupt) until the block
@@ -165,6 +180,10 @@ class _Bar:
         self.total, self.done = total, done
         self.bar = None
         if progress is True:
+            from rich.console import Console   # here: the worker processes import this module too
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
             self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
                                 console=Console(stderr=True), transient=True)
