@@ -67,3 +67,12 @@ def test_welch_matches_scipy():
     low, high = res.confidence_interval(0.95)
     assert (iv.low, iv.high) == pytest.approx((low, high))
     assert math.isclose(iv.mean, np.mean(b) - np.mean(a))
+
+
+def test_the_t_quantile_is_scipy_stats_t_ppf_to_the_last_bit():
+    """The intervals use scipy.special.stdtrit (light to import), the function t.ppf evaluates."""
+    from corridor_sim.experiment.stats import _t_quantile
+
+    for q in (0.95, 0.975, 0.995, 0.5 + 0.9 / 2):
+        for dof in [*range(1, 400), 1.5, 2.7, 10.123456, 37.9, 3.3e3, 1e6]:
+            assert _t_quantile(q, dof) == float(stats.t.ppf(q, dof)), (q, dof)

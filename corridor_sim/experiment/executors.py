@@ -135,6 +135,15 @@ class ProcessPool:
         self._pool = None
         self.deaths: list[dict] = []   # each broken pool: the runs in flight and how the workers ended
 
+    def start(self) -> None:
+        """Start the fork server (if any) without waiting for it: it imports corridor-sim while the
+        caller does something else. Otherwise the first `map` starts it and waits."""
+        if _context().get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            with _main_not_rerun():
+                forkserver.ensure_running()
+
     def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool

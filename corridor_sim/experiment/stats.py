@@ -20,16 +20,18 @@ LEVEL = 0.95
 
 @functools.lru_cache(maxsize=256)
 def _t_quantile(q: float, dof: float) -> float:
-    # scipy.stats takes half a second to import: only a command that reports an interval pays it.
-    # Cached: a summary of N replications asks for the same quantile for each of its ~1600 numbers.
-    from scipy import stats
+    # The function scipy.stats.t.ppf(q, dof) evaluates (the same number, for q in (0, 1) and dof > 0),
+    # without importing scipy.stats: 0.2 s instead of 0.75 s, and only in a command that reports an
+    # interval. Cached: a summary of N replications asks for the same quantile for each of its
+    # ~1600 numbers.
+    from scipy.special import stdtrit
 
-    return float(stats.t.ppf(q, dof))
+    return float(stdtrit(dof, q))
 
 
 def preload() -> None:
-    """Import what the intervals need, ahead of the first one (see `runner._import_aside`)."""
-    from scipy import stats  # noqa: F401
+    """Import what the intervals need, ahead of the first one (while the workers of a pool start)."""
+    from scipy.special import stdtrit  # noqa: F401
 
 
 @dataclass(frozen=True)
