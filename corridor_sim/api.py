@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import platform
 import subprocess
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +78,7 @@ def run(
 
 def run_scenario(sc: Scenario, resolved: dict, *, replication: int = 0, progress=None,
                  source: str | None = None) -> RunResult:
+    _collect_dropped_runs()
     started = time.perf_counter()
     model = CorridorModel(sc, replication=replication)
     raw = model.run(progress=progress)
@@ -99,7 +102,37 @@ def run_scenario(sc: Scenario, resolved: dict, *, replication: int = 0, progress
     }
     # Last, and the one field that differs between identical runs.
     summary["runtime_seconds"] = round(time.perf_counter() - started, 3)
-    return RunResult(summary, raw, resolved)
+    result = RunResult(summary, raw, resolved)
+    _handed_out.append((weakref.ref(result), weakref.ref(model)))
+    return result
+
+
+# The runs handed out whose model may still be in memory: (the result, its model), weakly.
+_handed_out: list[tuple[weakref.ref, weakref.ref]] = []
+
+
+def _collect_dropped_runs() -> None:
+    """Free the models of the runs whose results are gone, before the next run.
+
+    A model is one large reference cycle (its processes, their environment, the resources, the
+    consignments, which a result's `raw.in_system` holds): when the caller drops a result, reference
+    counting frees none of it, and the model pauses the cyclic collector while it runs. Left to the
+    collector's own schedule, several replications' models pile up, and a process's memory grows
+    with the number of replications (benchmark W5). One collection when a result has been dropped
+    keeps it at one replication's; none while the caller holds its results."""
+    global _handed_out
+    dropped = False
+    kept = []
+    for result, model in _handed_out:
+        if model() is None:      # already freed
+            continue
+        if result() is None:
+            dropped = True       # its model is garbage, unless the caller kept `raw`: collected once
+        else:
+            kept.append((result, model))
+    _handed_out = kept
+    if dropped:
+        gc.collect()
 
 
 @functools.cache

@@ -148,3 +148,45 @@ def test_the_command_line_prints_the_intervals(tmp_path):
     tonnes = json.loads((out / "summary.json").read_text())["kpis"]["delivered_tonnes_per_year"]
     assert f"{tonnes['mean']:,.0f}" in result.output
     assert f"{tonnes['ci95'][0]:,.0f} – {tonnes['ci95'][1]:,.0f}" in result.output
+
+
+def _models_in_memory() -> int:
+    import gc
+
+    from corridor_sim.model.corridor import CorridorModel
+
+    return sum(isinstance(o, CorridorModel) for o in gc.get_objects())
+
+
+@pytest.fixture
+def collector_paused():
+    """No automatic collection: what a loop of runs leaves in memory is what the code frees itself."""
+    import gc
+
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_a_loop_of_runs_holds_one_runs_model_not_all_of_them(collector_paused):
+    """A model is one reference cycle, which the caller dropping its result does not free: the next run
+    collects it (benchmark W5: the memory of 50 replications in one process does not grow)."""
+    sc, resolved = load_scenario(MINI, ["horizon_days=30"])
+    before = _models_in_memory()
+    for rep in range(4):
+        result = run_scenario(sc, resolved, replication=rep)
+        del result
+        assert _models_in_memory() - before <= 1, rep      # the last run's, collected by the next run
+    kept = [run_scenario(sc, resolved, replication=rep) for rep in range(3)]
+    assert _models_in_memory() - before >= 3 and all(r.raw.in_system is not None for r in kept)  # held: kept
+
+
+def test_replications_in_one_process_leave_no_model_behind(collector_paused):
+    before = _models_in_memory()
+    run_replications(MINI, replications=4, workers=1, overrides=["horizon_days=30"])
+    assert _models_in_memory() == before

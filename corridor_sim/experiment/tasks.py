@@ -53,7 +53,7 @@ class RunOutcome:
 
 def execute(task: RunTask) -> RunOutcome:
     """Run one task; an exception becomes a recorded error, never a crash of the experiment."""
-    from ..api import run_scenario  # here, not at import: corridor_sim.api re-exports this package
+    from ..api import _collect_dropped_runs, run_scenario  # here: corridor_sim.api re-exports this package
     from ..output import record_frames
     from ..recording import discard_logs
     from ..scenario.loader import validate
@@ -71,6 +71,8 @@ def execute(task: RunTask) -> RunOutcome:
             frames = record_frames(result.raw) if task.keep_records else None
         finally:
             discard_logs(result.raw)   # sent back as frames: no spill file stays behind in the worker
+        del result
+        _collect_dropped_runs()   # the model is one big reference cycle: freed now, not runs later
         return RunOutcome(task.run_id, task.replication, task.parameters, summary, frames)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded and the others go on
         return failed_outcome(task, exc, traceback.format_exc(), time.perf_counter() - started)
