@@ -48,6 +48,10 @@ PREFIX = "corridor-sim-spill-"
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "str": pa.string()}
 _NAME = re.compile(rf"^{re.escape(PREFIX)}(\d+)-.*\.parquet$")
 
+# The allocator corridor_sim/__init__.py chose, also when pyarrow was imported before corridor-sim.
+if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") == "system" and pa.default_memory_pool().backend_name != "system":
+    pa.set_memory_pool(pa.system_memory_pool())
+
 _live: set[str] = set()          # spill files of this process not yet removed
 _swept = False
 

@@ -178,3 +178,19 @@ def test_a_bad_chunk_size_is_bad_input(tmp_path, value):
     assert proc.returncode == 2
     assert proc.stderr == f"error: CORRIDOR_SIM_CHUNK_ROWS={value!r}: expected a whole number >= 1\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("first, chosen, expected", [
+    ("", None, "system"),                       # corridor-sim's choice ...
+    ("import pyarrow; ", None, "system"),       # ... also when pyarrow was imported before it
+    ("", "mimalloc", "mimalloc"),               # the user's choice stands
+])
+def test_pyarrow_allocates_with_the_system_allocator_unless_the_user_chose_one(first, chosen, expected):
+    """mimalloc, pyarrow's default, keeps freed pages: memory crept up run after run (benchmarks, W5)."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    code = first + "import corridor_sim.api, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                          check=True)
+    assert proc.stdout.strip() == expected
