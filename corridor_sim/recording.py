@@ -114,6 +114,14 @@ def remove_spills() -> None:
         _live.discard(p)
 
 
+def forget_inherited_spills() -> None:
+    """In a worker forked from a process with spill files: they are the parent's, to keep.
+
+    A log's own finalizer (`_Spill.remove`) still removes its file if a copy of the log is
+    collected here, but only a log that was garbage in the parent too: nobody can read it."""
+    _live.clear()
+
+
 def remove_spills_of(pids) -> None:
     """Remove the spill files of processes that have ended (a pool's workers, once joined):
     whatever way they ended, their files are of no use to anyone."""

@@ -143,3 +143,24 @@ def test_a_script_without_a_main_guard_is_not_rerun_in_the_workers(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "study ran 2\n"
+
+
+def test_workers_copied_from_a_process_holding_results_leave_its_spill_files_alone(tmp_path):
+    """Workers are forked from the caller when it has no other thread: they inherit its list of
+    live spill files, and must not remove them when they exit."""
+    spill = tmp_path / "spill"
+    script = (
+        "import os\n"
+        "from corridor_sim.api import run\n"
+        "from corridor_sim.experiment import run_replications\n"
+        f"held = run({str(MINI)!r})\n"
+        "path = held.raw.visits.spill_path\n"
+        f"run_replications({str(MINI)!r}, replications=4, workers=2)\n"
+        "assert os.path.exists(path), 'a worker removed the caller’s spill file'\n"
+        "print(len(held.visits))\n"
+    )
+    env = {**os.environ, "CORRIDOR_SIM_CHUNK_ROWS": "50", "CORRIDOR_SIM_SPILL_DIR": str(spill)}
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert int(proc.stdout) > 1000
+    assert list(spill.iterdir()) == []   # and all gone at the caller's exit

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from corridor_sim.output import RECORD_FILES, RESOLVED, SUMMARY
+from corridor_sim.recording import PREFIX
 
 from conftest import DATA
 
@@ -118,14 +119,11 @@ def test_a_worker_killed_in_a_sweep_is_reported_and_every_run_is_there(tmp_path)
                    "--workers", "2", "--set", "horizon_days=400", "--out", "out", "--quiet"], tmp_path)
 
     def busy_worker():
-        # workers are forked by the multiprocessing fork server, a child of the command
-        for child in psutil.Process(proc.pid).children():
-            if "forkserver" in " ".join(child.cmdline()):
-                workers = child.children()
-                mine = [p for p in spill.glob("*.parquet") if any(f"-{w.pid}-" in p.name for w in workers)] \
-                    if spill.is_dir() else []
-                if mine:   # a worker with spill files is in the middle of a run
-                    return int(mine[0].name.split("-")[3])
+        # workers are copies of the command (fork), or children of a fork server that is its child
+        files = [p.name for p in spill.glob("*.parquet")] if spill.is_dir() else []
+        for worker in psutil.Process(proc.pid).children(recursive=True):
+            if any(name.startswith(f"{PREFIX}{worker.pid}-") for name in files):
+                return worker.pid    # a worker with spill files is in the middle of a run
         return None
 
     victim = _wait_for(busy_worker, proc, "a worker in the middle of a run")
