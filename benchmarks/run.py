@@ -44,7 +44,7 @@ import tandem_spec  # noqa: E402  (stdlib only)
 # workloads 2-5 (overrides applied to every run) for the smoke test.
 PROFILES = {
     "full": dict(w1_repeats=7, w1_end=tandem_spec.END_HOURS, w2_scales=[1, 2, 5, 10], w2_repeats=3,
-                 w3_repeats=5, w4_replications=20, w4_repeats=3, w5_horizons=[366, 3650], w5_loop=50, short=[]),
+                 w3_repeats=5, w4_replications=20, w4_repeats=5, w5_horizons=[366, 3650], w5_loop=50, short=[]),
     "quick": dict(w1_repeats=3, w1_end=tandem_spec.END_HOURS, w2_scales=[1, 2, 5, 10], w2_repeats=1,
                   w3_repeats=1, w4_replications=8, w4_repeats=1, w5_horizons=[366, 3650], w5_loop=10, short=[]),
     "tiny": dict(w1_repeats=1, w1_end=tandem_spec.WARMUP_HOURS + 1500, w2_scales=[1, 2], w2_repeats=1,

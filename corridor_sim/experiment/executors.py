@@ -157,7 +157,10 @@ class ProcessPool:
             with _main_not_rerun():
                 forkserver.ensure_running()
 
-    def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
+    def map(self, fn: Callable, tasks: Sequence, idle: Callable[[], None] | None = None
+            ) -> Iterator[tuple[int, object]]:
+        """`idle`, if given, is called once the first runs are handed out: work for this process
+        while the workers run (or start)."""
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool
 
@@ -193,6 +196,9 @@ class ProcessPool:
                         queue.insert(0, i)
                         broken = True
                         break
+                if idle is not None:
+                    idle, work = None, idle
+                    work()
                 if in_flight:
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for fut in sorted(done, key=in_flight.get):
