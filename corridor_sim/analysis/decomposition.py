@@ -186,7 +186,7 @@ def _complete(chunk: dict, win: WindowDeliveries, sums: dict, dest: np.ndarray) 
     n = len(cid)
     same_next = np.zeros(n, dtype=bool)
     same_next[:-1] = cid[1:] == cid[:-1]
-    next_arrival = np.empty(n)
+    next_arrival = np.zeros(n)   # the last has no next (np.empty left garbage there: NaN warnings)
     next_arrival[:-1] = c["arrival"][1:]
     final = c["node"] == dest[c["flow"]]              # the delivery: nothing follows it
     done = same_next | final
