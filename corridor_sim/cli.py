@@ -371,10 +371,11 @@ def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: DIRECTORY/report.html).")
 def report(directory: Path, out: Path | None) -> None:
-    """Write one self-contained HTML report of a run or replications DIRECTORY.
+    """Write one self-contained HTML report of a run, replications or sweep DIRECTORY.
 
     Figures, KPI tables, bottlenecks, stability, static capacity, the resolved scenario and
-    the provenance, in one file that opens in any browser without a network.
+    the provenance, in one file that opens in any browser without a network. For a sweep: the
+    sweep curves, the grid with its intervals and gains, the saturation verdict and the runs.
     """
     from .plots import NotARunDirectory
     from .report import REPORT, write_report

@@ -2,6 +2,7 @@
 
     corridor-sim report runs/baseline_2024            # writes runs/baseline_2024/report.html
     corridor-sim report runs/b10 --out b10.html       # a replications directory: intervals beside means
+    corridor-sim report runs/ferries                  # a sweep directory: see sweep_report.py
 
 The page holds everything: the figures as base64 PNG, the KPI tables, the ranked
 bottlenecks, the stability verdict, the static capacity, the resolved scenario
@@ -108,9 +109,15 @@ def write_report(directory, out=None) -> Path:
     """Write the report of `directory` to `out` (default: DIR/report.html), atomically."""
     from .output import _write_file
 
-    data = load_run(directory)
+    from .experiment.sweep import SWEEP
+
     out = Path(out) if out is not None else Path(directory) / REPORT
-    page = render_report(data)
+    if (Path(directory) / SWEEP).is_file():
+        from .sweep_report import render_sweep_report
+
+        page = render_sweep_report(directory)
+    else:
+        page = render_report(load_run(directory))
     return _write_file(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 

@@ -16,6 +16,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from corridor_sim import plots
@@ -301,13 +302,7 @@ def test_report_renders_in_headless_chromium_offline_with_every_figure(run_dir, 
     assert CHROMIUM, "CI must render the report: .ci/run installs Debian's chromium"
     report = tmp_path / "report.html"
     assert cli("report", str(run_dir), "--out", str(report)) == 0
-    netlog = tmp_path / "netlog.json"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--proxy-server=127.0.0.1:9", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
-           f"--log-net-log={netlog}"]
-    dom = subprocess.run(cmd + ["--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120,
-                         check=True).stdout
+    dom, requested = _render_in_chromium(report, tmp_path)
     page = parse(dom)
     s = json.loads((run_dir / "summary.json").read_text())
     assert page.title == "corridor-sim report: mini_corridor"
@@ -317,6 +312,67 @@ def test_report_renders_in_headless_chromium_offline_with_every_figure(run_dir, 
     # The page's own script counted the decoded images (naturalWidth > 0) after load.
     check = re.search(r'id="render-check"[^>]*data-images="(\d+)" data-images-ok="(\d+)"', dom)
     assert check and check.group(1) == check.group(2) == str(len(FIGURES))
-    requested = set(re.findall(r'"url":\s*"([^"]+)"', netlog.read_text()))
     external = [u for u in requested if re.match(r"^(https?|wss?|ftp):", u) and not BROWSER_HOSTS.match(u)]
     assert not external, f"the report made network requests: {external}"
+
+
+def _render_in_chromium(report: Path, tmp_path: Path) -> tuple[str, set[str]]:
+    """The page's DOM after load in headless Chromium, and every URL it requested."""
+    netlog = tmp_path / "netlog.json"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--proxy-server=127.0.0.1:9", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
+           f"--log-net-log={netlog}"]
+    dom = subprocess.run(cmd + ["--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    return dom, set(re.findall(r'"url":\s*"([^"]+)"', netlog.read_text()))
+
+
+@pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true",
+                    reason="chromium is not installed here (apt-get install chromium); .ci/run installs it")
+def test_sweep_report_renders_in_headless_chromium_offline_with_every_figure(sweep_dir, tmp_path):
+    assert CHROMIUM, "CI must render the report: .ci/run installs Debian's chromium"
+    report = sweep_dir / "report-chromium.html"   # beside its runs, as it is read
+    assert cli("report", str(sweep_dir), "--out", str(report)) == 0
+    dom, requested = _render_in_chromium(report, tmp_path)
+    assert parse(dom).title == "corridor-sim sweep report: mini_corridor"
+    check = re.search(r'id="render-check"[^>]*data-images="(\d+)" data-images-ok="(\d+)"', dom)
+    assert check and check.group(1) == check.group(2) == "3"
+    external = [u for u in requested if re.match(r"^(https?|wss?|ftp):", u) and not BROWSER_HOSTS.match(u)]
+    assert not external, f"the report made network requests: {external}"
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sweep") / "ferries"
+    assert cli("sweep", str(MINI), "--vary", "fleets.ferries.vessels=1,2,3", "--replications", "2",
+               "--out", str(out), "--quiet") == 0
+    return out
+
+
+def test_report_of_a_sweep_gives_the_grid_the_curves_the_verdict_and_every_run(sweep_dir):
+    assert cli("report", str(sweep_dir)) == 0
+    html = (sweep_dir / "report.html").read_text()
+    page = parse(html)
+    summary = pd.read_parquet(sweep_dir / "summary.parquet")
+    assert page.title == "corridor-sim sweep report: mini_corridor"
+    # tonnes, TEU and consignments against the varied parameter, drawn for the page
+    assert len(page.imgs) == 3 and all(src.startswith("data:image/png;base64,") and len(src) > 10_000
+                                       for src in page.imgs)
+    # the grid: one row per point, the exact means and intervals of summary.parquet
+    rows = re.findall(r'<tr data-point="(\d+)">(.*?)</tr>', html)
+    assert [int(p) for p, _ in rows] == summary.point.tolist()
+    for (_, cells), (_, r) in zip(rows, summary.iterrows()):
+        values = [float(v) for v in re.findall(r'data-value="([^"]+)"', cells)]
+        assert values[0] == r.delivered_tonnes_per_year
+        lo, hi = re.search(r'data-ci95="([^,]+),([^"]+)"', cells).groups()
+        assert (float(lo), float(hi)) == (r.delivered_tonnes_per_year_ci95_low, r.delivered_tonnes_per_year_ci95_high)
+        gain = r["gain_pct[fleets.ferries.vessels]"]
+        assert values[3:] == ([] if pd.isna(gain) else [gain])   # after tonnes, TEU, consignments
+    assert "<b>fleets.ferries.vessels</b>" in html          # the saturation verdict per parameter
+    # every run directory is linked (relative: the page travels with its directory), nothing else outside
+    runs = sorted(p.name for p in (sweep_dir / "runs").iterdir())
+    assert sorted(u for u in page.links if u.startswith("runs/")) == [f"runs/{r}/" for r in runs]
+    assert not [u for u in page.links if not u.startswith(("#", "data:", "runs/"))]
+    info = json.loads((sweep_dir / "sweep.json").read_text())
+    assert info["git_commit"] in html if info["git_commit"] else True

@@ -1,0 +1,167 @@
+"""A sweep as one self-contained HTML page: what was varied, what it bought, where it saturates.
+
+    corridor-sim report runs/ferries          # a sweep directory: writes runs/ferries/report.html
+
+The page holds the sweep curves (each headline KPI against each varied parameter,
+with its 95% band and the saturation point ringed), the grid table (every point's
+means and intervals, its gain over the previous value and whether it is
+saturated), the paired gains behind the saturation verdict, the failed runs, a
+link to every run directory, and the provenance. Like a run's report it loads
+nothing from the network, and every number carries its exact value in a
+`data-value` attribute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from . import __version__
+from .plots import load_sweep, sweep_curves
+from .report import CHECK_SCRIPT, STYLE, _e, _num, _png, _text
+
+KPIS = (("delivered_tonnes_per_year", "Tonnes delivered per year", 0),
+        ("delivered_teu_per_year", "TEU delivered per year", 0),
+        ("delivered_consignments_per_year", "Consignments delivered per year", 0))
+
+
+def render_sweep_report(source) -> str:
+    """The HTML page of a sweep directory (or a SweepResult)."""
+    sw = load_sweep(source)
+    info, summary, sat = sw.info, sw.summary, sw.saturation
+    paths = list(info.get("vary", {}))
+    kpis = [k for k in KPIS if k[0] in summary.columns]
+    title = f"corridor-sim sweep report: {info.get('scenario', 'sweep')}"
+    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+             f"<meta name=\"generator\" content=\"corridor-sim {_e(__version__)}\">"
+             f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>",
+             f"<h1>{_e(title)}</h1>",
+             f"<p class=\"sub\">{_e(info.get('points'))} grid points × {_e(info.get('replications'))} replications: "
+             f"{_e(info.get('runs_ok'))} of {_e(info.get('runs'))} runs finished; seed {_e(info.get('seed'))}; "
+             f"95% Student t intervals over the replications (common random numbers between points).</p>",
+             '<p class="toc"><a href="#verdict">Saturation</a><a href="#figures">Figures</a><a href="#grid">Grid</a>'
+             '<a href="#gains">Gains</a><a href="#runs">Runs</a><a href="#provenance">Provenance</a></p>']
+    parts.append(_varied(info))
+    parts.append(_verdict(info, sat))
+    parts.append('<h2 id="figures">Figures</h2>')
+    for kpi, head, _ in kpis:
+        parts.append(f'<figure id="fig-{_e(kpi)}"><h3>{_e(head)}</h3>'
+                     f'<img alt="{_e(head)}" src="data:image/png;base64,{_png(sweep_curves(sw, kpi))}">'
+                     "<figcaption>The mean over the replications at each value, its 95% band shaded; one line "
+                     "per combination of the other parameters. A red ring marks the saturation point: the "
+                     "first value whose next step gains less than the threshold, with a paired interval "
+                     "that says so.</figcaption></figure>")
+    parts.append('<p id="render-check" class="muted" data-images="" data-images-ok=""></p>')
+    parts.append(_grid(summary, paths, kpis))
+    parts.append(_gains(sat))
+    parts.append(_runs(sw, info))
+    parts.append(_provenance(sw, info))
+    parts.append(f"<script>{CHECK_SCRIPT}</script></main></body></html>\n")
+    return "\n".join(parts)
+
+
+def _varied(info: dict) -> str:
+    rows = "".join(f"<tr><td class=\"l\">{_e(p)}</td><td class=\"l\">{_e(', '.join(map(str, v)))}</td></tr>"
+                   for p, v in info.get("vary", {}).items())
+    fixed = info.get("overrides") or []
+    more = f"<p class=\"muted\">Set for every run: {_e(', '.join(fixed))}.</p>" if fixed else ""
+    return ('<h2 id="varied">What was varied</h2><table><tr><th class="l">path</th><th class="l">values</th></tr>'
+            f"{rows}</table>{more}")
+
+
+def _verdict(info: dict, sat: pd.DataFrame) -> str:
+    rule = info.get("saturation") or {}
+    metric, min_gain = rule.get("metric", "delivered_tonnes_per_year"), rule.get("min_gain", 0.0)
+    lines = []
+    for path, groups in (rule.get("points") or {}).items():
+        for g in groups:
+            where = ", ".join(f"{k}={v}" for k, v in (g.get("fixed") or {}).items())
+            point = g.get("saturation_point")
+            said = (f"saturates at <b>{_e(point)}</b>: the next step buys less than {min_gain:.0%} more"
+                    if point is not None else f"does not saturate in the values tried (each step gained at "
+                                              f"least {min_gain:.0%}, or its interval could not say less)")
+            lines.append(f"<li><b>{_e(path)}</b>{' with ' + _e(where) if where else ''}: {said}.</li>")
+    cls = "ok" if lines else "bad"
+    head = f"Saturation of {metric.replace('_', ' ')}" if lines else "No saturation verdict (fewer than 2 values?)"
+    return (f'<h2 id="verdict">Saturation</h2><div class="banner {cls}">{_e(head)}</div>'
+            f"<ul>{''.join(lines)}</ul>")
+
+
+def _value_cell(v, digits: int = 0) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "<td>–</td>"
+    return f'<td data-value="{float(v)!r}">{_num(float(v), digits)}</td>'
+
+
+def _grid(summary: pd.DataFrame, paths: list[str], kpis) -> str:
+    head = "".join(f'<th class="l">{_e(p)}</th>' for p in paths)
+    head += "<th>runs</th><th>failed</th>"
+    for _, label, _ in kpis:
+        head += f"<th>{_e(label)}</th><th>95% interval</th>"
+    head += "".join(f"<th>gain over previous, {_e(p)}</th>" for p in paths) + "<th>saturated</th>"
+    rows = []
+    for _, r in summary.iterrows():
+        cells = "".join(f'<td class="l">{_e(r[p])}</td>' for p in paths)
+        cells += f"<td>{int(r['runs'])}</td><td>{int(r['failed'])}</td>"
+        for kpi, _, digits in kpis:
+            lo, hi = r.get(f"{kpi}_ci95_low"), r.get(f"{kpi}_ci95_high")
+            cells += _value_cell(r[kpi], digits)
+            cells += ('<td class="ci">–</td>' if lo is None or pd.isna(lo) else
+                      f'<td class="ci" data-ci95="{float(lo)!r},{float(hi)!r}">{_num(float(lo))} – {_num(float(hi))}</td>')
+        for p in paths:
+            g = r.get(f"gain_pct[{p}]")
+            cells += "<td>–</td>" if g is None or pd.isna(g) else f'<td data-value="{float(g)!r}">{float(g):+.1f}%</td>'
+        cells += f"<td>{'yes' if bool(r['saturated']) else 'no'}</td>"
+        rows.append(f'<tr data-point="{int(r["point"])}">{cells}</tr>')
+    return (f'<h2 id="grid">The grid</h2><table id="grid-table"><tr>{head}</tr>{"".join(rows)}</table>')
+
+
+def _gains(sat: pd.DataFrame) -> str:
+    if sat.empty:
+        return ""
+    rows = []
+    for _, r in sat.iterrows():
+        gain = r["gain_tonnes_per_year"]
+        ci = ("–" if pd.isna(r["gain_ci95_low"]) else
+              f"{_num(float(r['gain_ci95_low']))} – {_num(float(r['gain_ci95_high']))}")
+        rows.append(f'<tr><td class="l">{_e(r["parameter"])}</td><td>{_e(r["value"])}</td>'
+                    f"{_value_cell(None if pd.isna(gain) else gain)}<td class=\"ci\">{ci}</td>"
+                    f"<td>{'yes' if bool(r['growing']) else 'no'}</td><td>{'yes' if bool(r['saturated']) else 'no'}</td>"
+                    f"<td>{'yes' if bool(r['saturation_point']) else ''}</td></tr>")
+    return ('<h2 id="gains">Paired gains</h2><p class="muted">Tonnes per year gained by each step over the '
+            "previous value, paired replication by replication (same random numbers), with its 95% interval.</p>"
+            '<table><tr><th class="l">parameter</th><th>value</th><th>gain (t/yr)</th><th>95% interval</th>'
+            "<th>growing</th><th>saturated</th><th>saturation point</th></tr>" + "".join(rows) + "</table>")
+
+
+def _runs(sw, info: dict) -> str:
+    failed = info.get("failed") or []
+    out = ['<h2 id="runs">Runs</h2>']
+    if failed:
+        items = "".join(f"<li>{_e(_text(f))}</li>" for f in failed)
+        out.append(f'<div class="banner bad">{len(failed)} run(s) failed</div><ul>{items}</ul>')
+    where = getattr(sw, "out", None)
+    runs_dir = where / "runs" if where is not None else None
+    if runs_dir is not None and runs_dir.is_dir():
+        links = []
+        for d in sorted(p for p in runs_dir.iterdir() if p.is_dir()):
+            target = f"runs/{d.name}/report.html" if (d / "report.html").is_file() else f"runs/{d.name}/"
+            links.append(f'<a href="{_e(target)}">{_e(d.name)}</a>')
+        out.append("<p class=\"muted\">Each run is a complete run directory (g = grid point, r = replication); "
+                   "<code>corridor-sim report</code> on one gives its own page.</p><p>" + " ".join(links) + "</p>")
+    return "".join(out)
+
+
+def _provenance(sw, info: dict) -> str:
+    rows = [("scenario", info.get("scenario")), ("scenario file", info.get("scenario_file")),
+            ("seed", info.get("seed")), ("replications", info.get("replications")),
+            ("corridor-sim", info.get("version")), ("git commit", info.get("git_commit")),
+            ("Python", info.get("python")), ("runtime", f"{info.get('runtime_seconds') or 0:.1f} s"),
+            ("sweep directory", str(sw.out) if getattr(sw, "out", None) else "(in memory)"),
+            ("report written", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+             + f" by corridor-sim {__version__}")]
+    items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(_text(v))}</dd>" for k, v in rows)
+    return f'<h2 id="provenance">Provenance</h2><dl id="provenance-list">{items}</dl>'
