@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 DPI = 110
 UTIL_CMAP = "RdYlGn_r"
@@ -931,15 +933,18 @@ def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
                             ha="center", fontsize=8.5, color="#c00000")
             if not numeric:
                 ax.set_xticks(range(len(values)), [str(v) for v in values], fontsize=7, rotation=15)
+            elif all(isinstance(v, int) for v in values):
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # vessels, tracks: no 1.25 of them
         ax.set_xlabel(path, fontsize=9)
         ax.set_ylabel(f"{kpi.replace('_', ' ')}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.grid(color="#eee")
         if others:
             ax.legend(fontsize=8)
     reps = info.get("replications")
-    fig.suptitle(f"{info.get('scenario', 'sweep')}: {kpi.replace('_', ' ')}, mean with 95% band"
-                 + (f" over {reps} replications" if reps else "") + "; red ring: saturation point",
-                 fontsize=11, x=0.01, ha="left")
+    title = (f"{info.get('scenario', 'sweep')}: {kpi.replace('_', ' ')}, mean with 95% band"
+             + (f" over {reps} replications" if reps else "") + "; red ring: saturation point")
+    # wrapped to the figure's width (one parameter: a narrow figure that cut the title off)
+    fig.suptitle(textwrap.fill(title, width=int(11 * fig.get_figwidth())), fontsize=11, x=0.01, ha="left")
     return fig
 
 
