@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+import textwrap
 import time
 
 import pandas as pd
@@ -164,3 +165,34 @@ def test_workers_copied_from_a_process_holding_results_leave_its_spill_files_alo
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout) > 1000
     assert list(spill.iterdir()) == []   # and all gone at the caller's exit
+
+
+
+def test_workers_are_copies_made_before_the_caller_starts_a_thread():
+    """A progress bar runs a thread, after which copying the process is unsafe: `start` makes the
+    workers first, so they are still copies of the caller (no fork server to wait 0.65 s for).
+    In a fresh process: threads left by other tests would make this one's start a fork server's."""
+    script = textwrap.dedent("""
+        import os, threading, time
+        from corridor_sim.experiment.executors import ProcessPool
+
+        def parent(_task):
+            return os.getppid()
+
+        pool = ProcessPool(2)
+        pool.start()
+        threading.Thread(target=time.sleep, args=(3,), daemon=True).start()   # the progress bar
+        try:
+            early = {pid for _, pid in pool.map(parent, [0, 1, 2, 3])}
+        finally:
+            pool.close()
+        late = ProcessPool(2)   # no start: a caller with a thread gets the fork server's workers
+        try:
+            later = {pid for _, pid in late.map(parent, [0, 1])}
+        finally:
+            late.close()
+        print(early == {os.getpid()}, os.getpid() not in later)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split() == ["True", "True"]

@@ -149,9 +149,18 @@ class ProcessPool:
         self.deaths: list[dict] = []   # each broken pool: the runs in flight and how the workers ended
 
     def start(self) -> None:
-        """Start the fork server (if any) without waiting for it: it imports corridor-sim while the
-        caller does something else. Otherwise the first `map` starts it and waits."""
-        if _context().get_start_method() == "forkserver":
+        """Get the workers going before the caller starts threads of its own (a progress bar's).
+
+        Copies of this process (fork) are made now, while it has no other thread; they then wait
+        for runs. A fork server is started without waiting for it: it imports corridor-sim while
+        the caller does something else. Without `start`, the first `map` does either."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = _context()
+        if ctx.get_start_method() == "fork":
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_ignore_sigint)
+            self._pool.submit(int).result()   # a fork pool makes all its workers on the first submit
+        elif ctx.get_start_method() == "forkserver":
             from multiprocessing import forkserver
 
             with _main_not_rerun():
@@ -183,7 +192,8 @@ class ProcessPool:
                 yield i, result
                 continue
             width = min(self.workers, len(queue))
-            self._pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=_ignore_sigint)
+            if self._pool is None:   # else started by `start`, with all its workers
+                self._pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=_ignore_sigint)
             in_flight: dict = {}
             broken = False
             while queue or in_flight:
