@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _experiment_options(func):
-    """--replications, --workers, --executor, --scheduler, --resume: shared by run and sweep."""
+    """--replications, --workers, --executor, --scheduler, --resume, --run-timeout: shared by run and sweep."""
     options = [
         click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Independent replications (replication i uses the same random streams in every scenario)."),
@@ -112,6 +112,9 @@ def _experiment_options(func):
                      help="Run on an existing Dask cluster (its workers need corridor-sim installed)."),
         click.option("--resume", is_flag=True,
                      help="Keep the finished runs in --out and run only the others."),
+        click.option("--run-timeout", "run_timeout", type=float, default=None, metavar="SECONDS",
+                     help="Stop a run that takes longer, record it as failed and go on (in process and "
+                          "with the local process pool)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -167,7 +170,8 @@ def _interrupted(exc) -> None:
                                               "queues) as PNG files into --out.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
 def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...], replications: int, workers: int,
-        executor: str, scheduler: str | None, resume: bool, quiet: bool, plots: bool = False) -> None:
+        executor: str, scheduler: str | None, resume: bool, run_timeout: float | None, quiet: bool,
+        plots: bool = False) -> None:
     """Run SCENARIO and write summary.json, visits.parquet and the resolved scenario to --out.
 
     With --replications N > 1, every KPI gets its mean and 95% t interval in
@@ -177,7 +181,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     _check_out(out)
     if replications > 1:
         _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
-                          plots)
+                          plots, run_timeout)
         return
     from .api import run_scenario
     from .experiment import ExperimentError
@@ -185,7 +189,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     from .output import write_run
 
     try:
-        check_options(workers, executor, scheduler)
+        check_options(workers, executor, scheduler, run_timeout)
     except ExperimentError as exc:
         _fail(str(exc))
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
@@ -261,7 +265,7 @@ def _write_plots(out: Path) -> None:
 
 
 def _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
-                      plots=False):
+                      plots=False, run_timeout=None):
     from .experiment import run_replications
     from .tables import print_replications
 
@@ -269,7 +273,7 @@ def _run_replications(scenario, out, seed, overrides, replications, workers, exe
     with _experiment_errors(out):
         result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
                                   scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
-                                  progress=not quiet and console.is_terminal)
+                                  run_timeout=run_timeout, progress=not quiet and console.is_terminal)
     if plots and result.summary.get("replications_ok"):
         _write_plots(out)
     if not quiet:
@@ -294,8 +298,8 @@ def _run_replications(scenario, out, seed, overrides, replications, workers, exe
 @click.option("--plots", is_flag=True, help="Also write the saturation curves as --out/sweep.png.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
 def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, overrides: tuple[str, ...],
-          replications: int, workers: int, executor: str, scheduler: str | None, resume: bool, min_gain: float,
-          quiet: bool, plots: bool = False) -> None:
+          replications: int, workers: int, executor: str, scheduler: str | None, resume: bool,
+          run_timeout: float | None, min_gain: float, quiet: bool, plots: bool = False) -> None:
     """Run SCENARIO at every combination of the --vary values, --replications times each.
 
     Writes the tidy results (results.parquet), a summary per grid point (summary.parquet) with
@@ -309,7 +313,8 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
     with _experiment_errors(out):
         result = run_sweep(scenario, list(vary), replications=replications, workers=workers, executor=executor,
                            scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
-                           progress=not quiet and console.is_terminal, min_gain=min_gain / 100.0)
+                           run_timeout=run_timeout, progress=not quiet and console.is_terminal,
+                           min_gain=min_gain / 100.0)
     if plots and result.info.get("runs_ok"):
         from .plots import save_figures, sweep_curves
 

@@ -196,3 +196,24 @@ def test_workers_are_copies_made_before_the_caller_starts_a_thread():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_over_the_time_limit_is_stopped_and_recorded_and_the_others_finish(workers, tmp_path):
+    """--run-timeout: a grid point that runs for ever (here: 20 years) does not hold up a sweep."""
+    spill = tmp_path / "spill"
+    baseline = DATA.parents[1] / "scenarios" / "baseline_2024.yaml"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "corridor_sim.cli", "sweep", str(baseline), "--vary", "horizon_days=30,7300,60",
+         "--run-timeout", "2", "--workers", str(workers), "--out", str(tmp_path / "out"), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "CORRIDOR_SIM_SPILL_DIR": str(spill), "CORRIDOR_SIM_CHUNK_ROWS": "5000"})
+    assert time.monotonic() - started < 30, "the 20-year run (about 9 s) must have been stopped"
+    assert proc.returncode == 1 and "1 of 3 runs failed" in proc.stderr, proc.stderr
+    info = json.loads((tmp_path / "out" / "sweep.json").read_text())
+    assert [f["run_id"] for f in info["failed"]] == ["g001-r0000"]
+    assert "took longer than 2 s (--run-timeout)" in info["failed"][0]["error"]
+    summary = pd.read_parquet(tmp_path / "out" / "summary.parquet")
+    assert summary.runs.tolist() == [1, 0, 1] and (summary.delivered_tonnes_per_year.dropna() > 0).all()
+    assert list(spill.iterdir()) == [], "the stopped run's spill files are removed"

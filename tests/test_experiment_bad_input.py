@@ -38,6 +38,12 @@ CASES = [
     (["run", "--replications", "2", "--executor", "spark"], "Invalid value for '--executor'"),
     (["run", "--replications", "2", "--scheduler", "localhost:8786"],
      "--scheduler 'localhost:8786': expected an address like tcp://HOST:PORT"),
+    (["run", "--replications", "2", "--run-timeout", "0"], "--run-timeout 0.0: must be a number of seconds > 0"),
+    (["run", "--run-timeout", "-5"], "--run-timeout -5.0: must be a number of seconds > 0"),
+    (["sweep", "--vary", f"{SERVERS}=2,3", "--run-timeout", "nan"], "--run-timeout nan: must be a number of seconds"),
+    (["run", "--replications", "2", "--run-timeout", "ten"], "Invalid value for '--run-timeout'"),
+    (["run", "--replications", "2", "--executor", "dask", "--run-timeout", "60"],
+     "--run-timeout works in process and with the local process pool, not with Dask"),
 ]
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import multiprocessing
 import os
 import re
 import signal
 import sys
 import threading
+import time
 import uuid
 from typing import Callable, Iterator, Sequence
 
@@ -28,10 +30,17 @@ EXECUTORS = ("process", "dask")
 _SCHEDULER = re.compile(r"^(tcp|tls|ws|wss|inproc|ucx)://\S+$")
 
 
-def check_options(workers: int, executor: str, scheduler: str | None) -> None:
+def check_options(workers: int, executor: str, scheduler: str | None, run_timeout: float | None = None) -> None:
     """Bad executor options, before anything runs or is written."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ExperimentError(f"--workers {workers!r}: must be a whole number >= 1")
+    if run_timeout is not None:
+        if isinstance(run_timeout, bool) or not isinstance(run_timeout, (int, float)) \
+                or not math.isfinite(run_timeout) or run_timeout <= 0:
+            raise ExperimentError(f"--run-timeout {run_timeout!r}: must be a number of seconds > 0")
+        if scheduler is not None or executor == "dask":
+            raise ExperimentError("--run-timeout works in process and with the local process pool, not with Dask "
+                                  "(set the cluster's own limits there)")
     if executor not in EXECUTORS:
         raise ExperimentError(f"--executor {executor!r}: must be one of {', '.join(EXECUTORS)}")
     if scheduler is not None:
@@ -50,12 +59,47 @@ def _import_distributed():
     return distributed
 
 
+class RunTimedOut(Exception):
+    """A run took longer than the experiment's `run_timeout`: stopped, and recorded as failed."""
+
+    @classmethod
+    def after(cls, seconds: float) -> "RunTimedOut":
+        # The message is the only argument: the exception pickles (to and from workers) as it is.
+        return cls(f"the run took longer than {seconds:g} s (--run-timeout) and was stopped")
+
+
 class InProcess:
     name = "in process"
 
+    def __init__(self, run_timeout: float | None = None):
+        self.run_timeout = run_timeout
+
     def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
         for i, task in enumerate(tasks):
-            yield i, fn(task)
+            if self.run_timeout is None or threading.current_thread() is not threading.main_thread():
+                yield i, fn(task)   # (a timer signal reaches the main thread only: no limit elsewhere)
+                continue
+            yield i, self._with_timeout(fn, task)
+
+    def _with_timeout(self, fn: Callable, task):
+        """fn(task), stopped by a SIGALRM timer after `run_timeout` seconds (RunTimedOut is raised
+        where the run is; the run's own error handling records it)."""
+        seconds = self.run_timeout
+
+        def stop(signum, frame):
+            raise RunTimedOut.after(seconds)
+
+        before = signal.signal(signal.SIGALRM, stop)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                return fn(task)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except RunTimedOut as exc:   # fired after the run's own handling, in the last instants
+            return exc
+        finally:
+            signal.signal(signal.SIGALRM, before)
 
     def close(self) -> None:
         pass
@@ -142,8 +186,9 @@ class ProcessPool:
     error for the caller to record; the others go on in a new pool.
     """
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, run_timeout: float | None = None):
         self.workers = workers
+        self.run_timeout = run_timeout
         self.name = f"{workers} local processes"
         self._pool = None
         self.deaths: list[dict] = []   # each broken pool: the runs in flight and how the workers ended
@@ -171,11 +216,13 @@ class ProcessPool:
         """`idle`, if given, is called once the first runs are handed out: work for this process
         while the workers run (or start)."""
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures import TimeoutError as FutureTimeout
         from concurrent.futures.process import BrokenProcessPool
 
         ctx = _context()
         queue = list(range(len(tasks)))
         suspects: list[int] = []
+        started: dict[int, float] = {}
         while queue or suspects:
             if suspects:  # after a broken pool: each run in flight then, alone
                 i = suspects.pop(0)
@@ -183,7 +230,9 @@ class ProcessPool:
                 try:
                     with _main_not_rerun():  # worker processes start on submit
                         fut = self._pool.submit(fn, tasks[i])
-                    result = fut.result()
+                    result = fut.result(timeout=self.run_timeout)
+                except FutureTimeout:
+                    result = RunTimedOut.after(self.run_timeout)
                 except BrokenProcessPool:
                     how = self._how_workers_ended()
                     result = WorkerDied("the worker process running this run died again when run alone ("
@@ -202,6 +251,7 @@ class ProcessPool:
                     try:
                         with _main_not_rerun():  # worker processes start on submit
                             in_flight[self._pool.submit(fn, tasks[i])] = i
+                            started[i] = time.monotonic()   # a free worker takes it at once
                     except BrokenProcessPool:  # a worker died since the last wait
                         queue.insert(0, i)
                         broken = True
@@ -210,7 +260,13 @@ class ProcessPool:
                     idle, work = None, idle
                     work()
                 if in_flight:
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    timeout = None
+                    if self.run_timeout is not None:   # wake up when the oldest run is due
+                        oldest = min(started[i] for i in in_flight.values())
+                        timeout = max(0.0, oldest + self.run_timeout - time.monotonic())
+                    done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+                    late = [f for f in in_flight if f not in done and
+                            time.monotonic() - started[in_flight[f]] >= self.run_timeout] if timeout is not None else []
                     for fut in sorted(done, key=in_flight.get):
                         i = in_flight.pop(fut)
                         try:
@@ -220,6 +276,14 @@ class ProcessPool:
                             broken = True
                             continue
                         yield i, result
+                    if late and not broken:
+                        # A worker cannot be stopped alone: stop the pool, record the late runs as
+                        # failed, and run the others in flight again from the start in a new pool.
+                        for fut in late:
+                            yield in_flight.pop(fut), RunTimedOut.after(self.run_timeout)
+                        queue[:0] = sorted(in_flight.values())
+                        in_flight.clear()
+                        break
                 if broken:
                     suspects.extend(sorted(in_flight.values()))
                     self._report_death(tasks, suspects)
@@ -335,10 +399,11 @@ class Dask:
             self._cluster = None
 
 
-def make_executor(workers: int = 1, executor: str = "process", scheduler: str | None = None):
-    check_options(workers, executor, scheduler)
+def make_executor(workers: int = 1, executor: str = "process", scheduler: str | None = None,
+                  run_timeout: float | None = None):
+    check_options(workers, executor, scheduler, run_timeout)
     if scheduler is not None or executor == "dask":
         return Dask(workers, scheduler)
     if workers == 1:
-        return InProcess()
-    return ProcessPool(workers)
+        return InProcess(run_timeout)
+    return ProcessPool(workers, run_timeout)

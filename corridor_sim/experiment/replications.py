@@ -62,6 +62,7 @@ def run_replications(
     workers: int = 1,
     executor: str = "process",
     scheduler: str | None = None,
+    run_timeout: float | None = None,
     overrides: list[str] | tuple[str, ...] = (),
     seed: int | None = None,
     out: str | Path | None = None,
@@ -72,10 +73,11 @@ def run_replications(
 
     Raises `ScenarioError` or `ExperimentError` for bad input (nothing written), and
     `ExperimentInterrupted` (a KeyboardInterrupt) on Ctrl-C, with the finished runs kept in `out`.
-    A run that raises is recorded with its error (`runs.error`, its run directory) and the others go on.
+    A run that raises is recorded with its error (`runs.error`, its run directory) and the others go on;
+    so is a run that takes longer than `run_timeout` seconds (in process or with `workers` > 1, not Dask).
     """
     check_replications(replications)
-    check_options(workers, executor, scheduler)
+    check_options(workers, executor, scheduler, run_timeout)
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     sc, resolved = load_scenario(scenario, sets)
     out = Path(out) if out is not None else None
@@ -94,7 +96,7 @@ def run_replications(
             write_json_atomic(work / SUMMARY, result.summary)  # last: its presence marks the experiment complete
 
     Experiment(tasks, lambda t: f"{REPLICATIONS_DIR}/{t.run_id}", out, resume=resume, workers=workers,
-               executor=executor, scheduler=scheduler, progress=progress,
+               executor=executor, scheduler=scheduler, run_timeout=run_timeout, progress=progress,
                description=f"{sc.name}: {replications} replications",
                top_files=(SUMMARY, RUNS, RESULTS)).run(finish)
     result = holder["result"]

@@ -54,6 +54,7 @@ class Experiment:
     workers: int = 1
     executor: str = "process"
     scheduler: str | None = None
+    run_timeout: float | None = None      # seconds a run may take before it is stopped and recorded as failed
     progress: bool | Callable[[int, int], None] = False
     description: str = "runs"
     top_files: tuple[str, ...] = ()       # the experiment's own files (written last by `finish`)
@@ -68,7 +69,7 @@ class Experiment:
             for i, task in enumerate(self.tasks):
                 outcomes[i] = finished_outcome(self.out / self.run_dir(task), task)
         todo = [i for i in range(total) if outcomes[i] is None]
-        executor = make_executor(self.workers, self.executor, self.scheduler) if todo else None
+        executor = make_executor(self.workers, self.executor, self.scheduler, self.run_timeout) if todo else None
         work = None
         try:
             if isinstance(executor, ProcessPool):

@@ -154,6 +154,7 @@ def sweep(
     workers: int = 1,
     executor: str = "process",
     scheduler: str | None = None,
+    run_timeout: float | None = None,
     overrides: list[str] | tuple[str, ...] = (),
     seed: int | None = None,
     out: str | Path | None = None,
@@ -164,7 +165,7 @@ def sweep(
     """Run every combination of the varied values (`vary`: {path: [values]} or ['path=v1,v2', …]),
     `replications` times each. Replication i of every point uses the same random streams."""
     check_replications(replications)
-    check_options(workers, executor, scheduler)
+    check_options(workers, executor, scheduler, run_timeout)
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError(f"--min-gain {min_gain!r}: must be a fraction in [0, 1)")
     items = normalize_vary(vary)
@@ -227,7 +228,7 @@ def sweep(
             write_json_atomic(work / SWEEP, info)  # last: its presence marks the sweep complete
 
     Experiment(tasks, lambda t: f"{RUNS_DIR}/{t.run_id}", out, resume=resume, workers=workers, executor=executor,
-               scheduler=scheduler, progress=progress,
+               scheduler=scheduler, run_timeout=run_timeout, progress=progress,
                description=f"{base_sc.name}: {len(points)} points × {replications} replications",
                top_files=(SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS)).run(finish)
     result = holder["result"]
