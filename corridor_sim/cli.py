@@ -185,7 +185,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
         return
     from .api import run_scenario
     from .experiment import ExperimentError
-    from .experiment.executors import check_options
+    from .experiment.executors import RunTimedOut, check_options, time_limit
     from .output import write_run
 
     try:
@@ -215,7 +215,13 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
         def progress(done: float, total: float) -> None:
             bar.update(task, completed=done / total, day=f"day {done / 24:,.0f}/{total / 24:,.0f}")
 
-        result = run_scenario(sc, resolved, progress=progress, source=str(scenario))
+        try:
+            with time_limit(run_timeout):
+                result = run_scenario(sc, resolved, progress=progress, source=str(scenario))
+        except RunTimedOut as exc:
+            bar.stop()
+            click.echo(f"error: {exc}; nothing written to {out}", err=True)
+            sys.exit(1)
     try:
         write_run(out, result.summary, resolved, result.raw, extra=_plots_into(result) if plots else None)
     except OSError as exc:

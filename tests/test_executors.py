@@ -217,3 +217,13 @@ def test_a_run_over_the_time_limit_is_stopped_and_recorded_and_the_others_finish
     summary = pd.read_parquet(tmp_path / "out" / "summary.parquet")
     assert summary.runs.tolist() == [1, 0, 1] and (summary.delivered_tonnes_per_year.dropna() > 0).all()
     assert list(spill.iterdir()) == [], "the stopped run's spill files are removed"
+
+
+def test_a_single_run_over_the_time_limit_stops_with_one_line_and_writes_nothing(tmp_path):
+    baseline = DATA.parents[1] / "scenarios" / "baseline_2024.yaml"
+    proc = subprocess.run([sys.executable, "-m", "corridor_sim.cli", "run", str(baseline), "--set", "horizon_days=7300",
+                           "--run-timeout", "1", "--out", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "took longer than 1 s (--run-timeout)" in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []

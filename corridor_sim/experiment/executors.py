@@ -68,6 +68,28 @@ class RunTimedOut(Exception):
         return cls(f"the run took longer than {seconds:g} s (--run-timeout) and was stopped")
 
 
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Raise RunTimedOut where this thread is after `seconds` (a SIGALRM timer; nothing if None,
+    or outside the main thread, which alone receives the signal)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise RunTimedOut.after(seconds)
+
+    before = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, before)
+
+
 class InProcess:
     name = "in process"
 
@@ -76,30 +98,12 @@ class InProcess:
 
     def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
         for i, task in enumerate(tasks):
-            if self.run_timeout is None or threading.current_thread() is not threading.main_thread():
-                yield i, fn(task)   # (a timer signal reaches the main thread only: no limit elsewhere)
-                continue
-            yield i, self._with_timeout(fn, task)
-
-    def _with_timeout(self, fn: Callable, task):
-        """fn(task), stopped by a SIGALRM timer after `run_timeout` seconds (RunTimedOut is raised
-        where the run is; the run's own error handling records it)."""
-        seconds = self.run_timeout
-
-        def stop(signum, frame):
-            raise RunTimedOut.after(seconds)
-
-        before = signal.signal(signal.SIGALRM, stop)
-        try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
             try:
-                return fn(task)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        except RunTimedOut as exc:   # fired after the run's own handling, in the last instants
-            return exc
-        finally:
-            signal.signal(signal.SIGALRM, before)
+                with time_limit(self.run_timeout):
+                    result = fn(task)   # the run's own error handling records a RunTimedOut raised inside it
+            except RunTimedOut as exc:  # ... unless the timer fired in its last instants
+                result = exc
+            yield i, result
 
     def close(self) -> None:
         pass
