@@ -256,7 +256,7 @@ def test_report_of_a_run_holds_its_kpis_figures_scenario_and_provenance(run_dir)
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//|@import|url\(\s*[\"']?http", html)
     assert s["bottlenecks"][0]["name"] in html and s["stability"]["message"] in html
     assert "<details><summary>scenario.resolved.yaml" in html and "port_a:" in html
-    assert s["git_commit"] in html if s["git_commit"] else True
+    assert f"<dt>git commit</dt><dd>{s['git_commit'] or '–'}</dd>" in html  # the commit, or a dash if none
 
 
 def test_report_of_replications_gives_the_intervals(reps_dir):
@@ -375,4 +375,4 @@ def test_report_of_a_sweep_gives_the_grid_the_curves_the_verdict_and_every_run(s
     assert sorted(u for u in page.links if u.startswith("runs/")) == [f"runs/{r}/" for r in runs]
     assert not [u for u in page.links if not u.startswith(("#", "data:", "runs/"))]
     info = json.loads((sweep_dir / "sweep.json").read_text())
-    assert info["git_commit"] in html if info["git_commit"] else True
+    assert f"<dt>git commit</dt><dd>{info['git_commit'] or '–'}</dd>" in html  # the commit, or a dash if none
