@@ -338,7 +338,7 @@ class CorridorModel:
                     yield req
                 start = env.now
                 yield env.timeout(c.tonnes / pipe.tonnes_per_hour)  # pumping the parcel in
-                pipe.server.release(req)
+                pipe.server.release()
                 c.served(start, env.now)
                 travel = pipe.travel()
             else:

@@ -128,11 +128,11 @@ def _run_section(env, section: RailSection, tonnes: float, cargo: list, visits: 
         c.depart(env.now, visits)
     if section.travel_hours > section.headway_hours:
         yield env.timeout(section.headway_hours)
-        section.slot.release(req)
+        section.slot.release()
         yield env.timeout(section.travel_hours - section.headway_hours)
     else:
         yield env.timeout(section.travel_hours)
-        env.process(_release_later(env, section.slot, req, section.headway_hours - section.travel_hours))
+        env.process(_release_later(env, section.slot, section.headway_hours - section.travel_hours))
 
 
 def _run_empty(env, train_id: int, hops, sections: dict, drawn: list, wagons: float, train_log: list):
@@ -145,6 +145,6 @@ def _run_empty(env, train_id: int, hops, sections: dict, drawn: list, wagons: fl
     train_log.append(TrainRun(-train_id, hops[-1].destination, hops[0].origin, left, env.now, wagons, 0, 0.0))
 
 
-def _release_later(env, server, req, delay):
+def _release_later(env, server, delay):
     yield env.timeout(delay)
-    server.release(req)
+    server.release()

@@ -13,7 +13,7 @@ Usage (no event at all when a server is free)::
     if req is not None:
         yield req        # every server was busy; the wait is recorded when granted
     yield env.timeout(service_hours)
-    server.release(req)
+    server.release()
 """
 
 from __future__ import annotations
@@ -40,14 +40,6 @@ class Server:
         self.monitor = monitor
         self.busy = 0
         self.queue: deque[Request] = deque()   # waiting, first come first served
-
-    @property
-    def capacity(self) -> int:
-        return self._capacity
-
-    @property
-    def count(self) -> int:
-        return self.busy
 
     def set_available(self, servers: int) -> None:
         """Servers in working order (closures and breakdowns take some away).
@@ -79,7 +71,7 @@ class Server:
         self.queue.append(req)
         return req
 
-    def release(self, req=None) -> None:
+    def release(self) -> None:
         now = self._env._now
         self.busy -= 1
         if self.queue:

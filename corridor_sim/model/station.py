@@ -30,7 +30,7 @@ class Station:
             yield req
         start = env.now
         yield env.timeout(self.service())
-        self.server.release(req)
+        self.server.release()
         dwell = self.dwell()
         if dwell > 0:
             yield env.timeout(dwell)
