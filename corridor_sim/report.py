@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .plots import RUN_FIGURES, RunData, load_run, run_figures, value
+from .plots import RUN_FIGURES, RunData, ci95, load_run, run_figures, value
 
 REPORT = "report.html"
 
@@ -155,7 +155,7 @@ def _cell(raw, digits: int = 0, key: str | None = None, pct: bool = False) -> st
 
 
 def _ci_cell(raw, digits: int = 0, pct: bool = False) -> str:
-    iv = raw.get("ci95") if isinstance(raw, dict) else None
+    iv = ci95(raw)
     if not iv or iv[0] is None:
         return '<td class="ci">–</td>'
     lo, hi = iv
@@ -236,7 +236,7 @@ def _headline(s: dict, reps: bool) -> str:
     for key, label, digits in cards:
         raw = k.get(key)
         v = value(raw)
-        iv = raw.get("ci95") if isinstance(raw, dict) else None
+        iv = ci95(raw)
         ci = f'<div class="n ci">95%: {iv[0]:,.0f} – {iv[1]:,.0f}</div>' if iv and iv[0] is not None else ""
         extra = f'<div class="n">{v / demand:.1%} of the demand ({demand:,.0f} t)</div>' \
             if key == "delivered_tonnes_per_year" and demand and v is not None else ""
