@@ -5,8 +5,11 @@
 - Dask: a local cluster it starts (`executor="dask"`) or an existing one
   (`scheduler="tcp://host:port"`).
 
-Every executor yields `(index, result)` as runs finish; the caller puts results
-back in task order, so nothing depends on which run finished first.
+Every executor has the same three calls: `start()` (get ready, before the caller
+starts threads of its own), `map(fn, tasks, idle=None)`, which yields `(index,
+result)` as runs finish and calls `idle()` once while the first runs are out
+elsewhere (work for the caller's otherwise idle process), and `close()`. The caller
+puts results back in task order, so nothing depends on which run finished first.
 """
 
 from __future__ import annotations
@@ -96,7 +99,12 @@ class InProcess:
     def __init__(self, run_timeout: float | None = None):
         self.run_timeout = run_timeout
 
-    def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
+    def start(self) -> None:
+        pass
+
+    def map(self, fn: Callable, tasks: Sequence, idle: Callable[[], None] | None = None
+            ) -> Iterator[tuple[int, object]]:
+        # `idle` is not called: the runs take this process, nothing runs beside them.
         for i, task in enumerate(tasks):
             try:
                 with time_limit(self.run_timeout):
@@ -160,6 +168,12 @@ def _main_not_rerun():
         main.__file__ = path
 
 
+def _new_pool(width: int, ctx):
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(width, mp_context=ctx, initializer=_ignore_sigint)
+
+
 def _context():
     """Worker processes that inherit no other thread's state.
 
@@ -203,11 +217,9 @@ class ProcessPool:
         Copies of this process (fork) are made now, while it has no other thread; they then wait
         for runs. A fork server is started without waiting for it: it imports corridor-sim while
         the caller does something else. Without `start`, the first `map` does either."""
-        from concurrent.futures import ProcessPoolExecutor
-
         ctx = _context()
         if ctx.get_start_method() == "fork":
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_ignore_sigint)
+            self._pool = _new_pool(self.workers, ctx)
             self._pool.submit(int).result()   # a fork pool makes all its workers on the first submit
         elif ctx.get_start_method() == "forkserver":
             from multiprocessing import forkserver
@@ -217,9 +229,6 @@ class ProcessPool:
 
     def map(self, fn: Callable, tasks: Sequence, idle: Callable[[], None] | None = None
             ) -> Iterator[tuple[int, object]]:
-        """`idle`, if given, is called once the first runs are handed out: work for this process
-        while the workers run (or start)."""
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures import TimeoutError as FutureTimeout
         from concurrent.futures.process import BrokenProcessPool
 
@@ -230,7 +239,7 @@ class ProcessPool:
         while queue or suspects:
             if suspects:  # after a broken pool: each run in flight then, alone
                 i = suspects.pop(0)
-                self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=_ignore_sigint)
+                self._pool = _new_pool(1, ctx)
                 try:
                     with _main_not_rerun():  # worker processes start on submit
                         fut = self._pool.submit(fn, tasks[i])
@@ -246,7 +255,7 @@ class ProcessPool:
                 continue
             width = min(self.workers, len(queue))
             if self._pool is None:   # else started by `start`, with all its workers
-                self._pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=_ignore_sigint)
+                self._pool = _new_pool(width, ctx)
             in_flight: dict = {}
             broken = False
             while queue or in_flight:
@@ -261,16 +270,10 @@ class ProcessPool:
                         broken = True
                         break
                 if idle is not None:
-                    idle, work = None, idle
-                    work()
+                    idle()
+                    idle = None
                 if in_flight:
-                    timeout = None
-                    if self.run_timeout is not None:   # wake up when the oldest run is due
-                        oldest = min(started[i] for i in in_flight.values())
-                        timeout = max(0.0, oldest + self.run_timeout - time.monotonic())
-                    done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-                    late = [f for f in in_flight if f not in done and
-                            time.monotonic() - started[in_flight[f]] >= self.run_timeout] if timeout is not None else []
+                    done, late = self._wait(in_flight, started)
                     for fut in sorted(done, key=in_flight.get):
                         i = in_flight.pop(fut)
                         try:
@@ -293,6 +296,18 @@ class ProcessPool:
                     self._report_death(tasks, suspects)
                     break
             self.close()
+
+    def _wait(self, in_flight: dict, started: dict[int, float]) -> tuple[set, list]:
+        """Wait until a run in flight finishes or, with a `run_timeout`, the oldest falls due; return
+        the runs that finished and those past their time."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        if self.run_timeout is None:
+            return wait(in_flight, return_when=FIRST_COMPLETED)[0], []
+        due = {fut: started[i] + self.run_timeout for fut, i in in_flight.items()}
+        done, _ = wait(in_flight, timeout=max(0.0, min(due.values()) - time.monotonic()), return_when=FIRST_COMPLETED)
+        now = time.monotonic()
+        return done, [fut for fut in in_flight if fut not in done and now >= due[fut]]
 
     def _how_workers_ended(self) -> str:
         """How the pool's dead workers ended, e.g. 'killed by SIGKILL' (empty if unknown)."""
@@ -373,7 +388,11 @@ class Dask:
             where = scheduler or "a local cluster"
             raise ExperimentError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
 
-    def map(self, fn: Callable, tasks: Sequence) -> Iterator[tuple[int, object]]:
+    def start(self) -> None:
+        pass   # the cluster is up once constructed
+
+    def map(self, fn: Callable, tasks: Sequence, idle: Callable[[], None] | None = None
+            ) -> Iterator[tuple[int, object]]:
         distributed = _import_distributed()
         batch = uuid.uuid4().hex[:8]
         index = {}
@@ -382,6 +401,8 @@ class Dask:
             key = f"corridor-sim-{batch}-{getattr(task, 'run_id', i)}"
             index[key] = i
             futures.append(self._client.submit(fn, task, key=key, pure=False, retries=0))
+        if idle is not None:
+            idle()
         try:
             for fut in distributed.as_completed(futures):
                 try:

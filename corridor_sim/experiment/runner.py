@@ -25,7 +25,7 @@ from ..output import _umask, replace_dir
 from . import stats as _stats
 from . import tasks as _tasks
 from .errors import ExperimentError, ExperimentInterrupted
-from .executors import ProcessPool, make_executor
+from .executors import make_executor
 from .tasks import RunOutcome, RunTask, failed_outcome, finished_outcome, write_outcome
 
 # What each kind of experiment directory holds at its top, to refuse resuming the wrong kind.
@@ -72,8 +72,8 @@ class Experiment:
         executor = make_executor(self.workers, self.executor, self.scheduler, self.run_timeout) if todo else None
         work = None
         try:
-            if isinstance(executor, ProcessPool):
-                executor.start()   # a fork server, if any, imports corridor-sim meanwhile
+            if executor is not None:
+                executor.start()   # before the progress bar's thread; a fork server imports corridor-sim meanwhile
             if self.out is not None:
                 if in_place:
                     work = self.out
@@ -86,12 +86,10 @@ class Experiment:
                     os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes it private; results are not
             with _Bar(self.progress, self.description, total, total - len(todo)) as bar:
                 if todo:
-                    # While the workers start and run, this process is idle: it imports what `finish`
-                    # needs then (the t quantile: 0.2-0.3 s) rather than after the last run.
-                    runs = [self.tasks[i] for i in todo]
-                    outcomes_so_far = (executor.map(_tasks.execute, runs, idle=_stats.preload)
-                                       if isinstance(executor, ProcessPool) else executor.map(_tasks.execute, runs))
-                    for j, outcome in outcomes_so_far:
+                    # While the runs are out, this process is idle: it imports what `finish` needs
+                    # then (the t quantile: 0.2-0.3 s) rather than after the last run.
+                    for j, outcome in executor.map(_tasks.execute, [self.tasks[i] for i in todo],
+                                                   idle=_stats.preload):
                         i = todo[j]
                         if isinstance(outcome, BaseException):  # the run took its worker down with it
                             outcome = failed_outcome(self.tasks[i], outcome, f"{type(outcome).__name__}: {outcome}\n")
