@@ -163,14 +163,27 @@ def _ci_cell(raw, digits: int = 0, pct: bool = False) -> str:
     return f'<td class="ci" data-ci95="{lo!r},{hi!r}">{text}</td>'
 
 
+def _head(title: str) -> str:
+    """The page up to <main>: charset, viewport, generator, title and the inline style (of a run's or a sweep's page)."""
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta name=\"generator\" content=\"corridor-sim {_e(__version__)}\">"
+            f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>")
+
+
+def _provenance_list(rows: list[tuple[str, object]]) -> str:
+    """The Provenance section: `rows` as a definition list, then when and by which version the page was written."""
+    rows = [*rows, ("report written", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+                    + f" by corridor-sim {__version__}")]
+    items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(_text(v))}</dd>" for k, v in rows)
+    return f'<h2 id="provenance">Provenance</h2><dl id="provenance-list">{items}</dl>'
+
+
 def _page(data: RunData, pngs: dict[str, str]) -> str:
     s, sc = data.summary, data.scenario
     reps = data.is_replications
     title = f"corridor-sim report: {data.name}"
-    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-             f"<meta name=\"generator\" content=\"corridor-sim {_e(__version__)}\">"
-             f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>"]
+    parts = [_head(title)]
     window = s.get("window") or {}
     parts.append(f"<h1>{_e(title)}</h1>")
     sub = f"Measured window {_e(_text(window.get('start')))} to {_e(_text(window.get('end')))} " \
@@ -391,8 +404,5 @@ def _provenance(data: RunData) -> str:
             ("replications", s.get("replications", 1)), ("corridor-sim", pick("version")),
             ("git commit", pick("git_commit")), ("Python", pick("python")),
             ("runtime", f"{value(s.get('runtime_seconds')) or 0:.1f} s"),
-            ("run directory", str(data.path) if data.path else "(in memory)"),
-            ("report written", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-             + f" by corridor-sim {__version__}")]
-    items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(_text(v))}</dd>" for k, v in rows)
-    return f'<h2 id="provenance">Provenance</h2><dl id="provenance-list">{items}</dl>'
+            ("run directory", str(data.path) if data.path else "(in memory)")]
+    return _provenance_list(rows)

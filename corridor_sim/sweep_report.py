@@ -13,14 +13,12 @@ nothing from the network, and every number carries its exact value in a
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pandas as pd
 
-from . import __version__
 from .plots import load_sweep, sweep_curves
-from .report import CHECK_SCRIPT, STYLE, _e, _num, _png, _text
+from .report import CHECK_SCRIPT, _e, _head, _num, _png, _provenance_list, _text
 
 KPIS = (("delivered_tonnes_per_year", "Tonnes delivered per year", 0),
         ("delivered_teu_per_year", "TEU delivered per year", 0),
@@ -34,10 +32,7 @@ def render_sweep_report(source) -> str:
     paths = list(info.get("vary", {}))
     kpis = [k for k in KPIS if k[0] in summary.columns]
     title = f"corridor-sim sweep report: {info.get('scenario', 'sweep')}"
-    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-             f"<meta name=\"generator\" content=\"corridor-sim {_e(__version__)}\">"
-             f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>",
+    parts = [_head(title),
              f"<h1>{_e(title)}</h1>",
              f"<p class=\"sub\">{_e(info.get('points'))} grid points × {_e(info.get('replications'))} replications: "
              f"{_e(info.get('runs_ok'))} of {_e(info.get('runs'))} runs finished; seed {_e(info.get('seed'))}; "
@@ -160,8 +155,5 @@ def _provenance(sw, info: dict) -> str:
             ("seed", info.get("seed")), ("replications", info.get("replications")),
             ("corridor-sim", info.get("version")), ("git commit", info.get("git_commit")),
             ("Python", info.get("python")), ("runtime", f"{info.get('runtime_seconds') or 0:.1f} s"),
-            ("sweep directory", str(sw.out) if getattr(sw, "out", None) else "(in memory)"),
-            ("report written", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-             + f" by corridor-sim {__version__}")]
-    items = "".join(f"<dt>{_e(k)}</dt><dd>{_e(_text(v))}</dd>" for k, v in rows)
-    return f'<h2 id="provenance">Provenance</h2><dl id="provenance-list">{items}</dl>'
+            ("sweep directory", str(sw.out) if getattr(sw, "out", None) else "(in memory)")]
+    return _provenance_list(rows)
