@@ -203,7 +203,6 @@ def _add(g: nx.DiGraph, u, v, cap: float, element) -> None:
         if element is None or element in d["elements"]:
             return
         d["elements"].append(element)
-        d["element"] = " + ".join(d["elements"])
         if "capacity" in d:
             if cap == float("inf"):
                 del d["capacity"]
@@ -211,7 +210,7 @@ def _add(g: nx.DiGraph, u, v, cap: float, element) -> None:
                 d["capacity"] += cap
         return
     attrs = {} if cap == float("inf") else {"capacity": cap}
-    g.add_edge(u, v, element=element, elements=[element] if element else [], **attrs)
+    g.add_edge(u, v, elements=[element] if element else [], **attrs)
 
 
 def _bounded(g: nx.DiGraph) -> bool:
