@@ -84,10 +84,11 @@ class Yard:
             amount, room, _ = self._waiting.popleft()
             self.level += amount
             room.succeed()
-        for entry in [w for w in self._waiting if w[2] > 0 and self._fits(w[0], w[2])]:
-            self._waiting.remove(entry)   # swaps go ahead of the line (see `reserve`)
-            self.level += entry[0]
-            entry[1].succeed()
+        if self._waiting:   # most leaves find no one waiting: no scan, no list
+            for entry in [w for w in self._waiting if w[2] > 0 and self._fits(w[0], w[2])]:
+                self._waiting.remove(entry)   # swaps go ahead of the line (see `reserve`)
+                self.level += entry[0]
+                entry[1].succeed()
         if not self._waiting and self.level < 1e-9:
             self.level = 0.0  # no drift from float sums
         self.monitor.busy.set(self.env.now, self.level)
