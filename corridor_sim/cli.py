@@ -141,8 +141,13 @@ def _experiment_errors(out: Path):
     except ExperimentInterrupted as exc:
         _interrupted(exc)
     except OSError as exc:
-        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        _cannot_write(out, exc)
+
+
+def _cannot_write(what, exc: OSError) -> None:
+    """A write that failed (disk full, no permission): one line, exit 1."""
+    click.echo(f"error: cannot write {what}: {exc.strerror or exc}", err=True)
+    sys.exit(1)
 
 
 def _exit_if_failed(failed: int, total: int, what: str, runs_dir: Path) -> None:
@@ -225,8 +230,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     try:
         write_run(out, result.summary, resolved, result.raw, extra=_plots_into(result) if plots else None)
     except OSError as exc:
-        click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        _cannot_write(out, exc)
     if not quiet:
         print_run(result.summary, Console())
         click.echo(f"results written to {out}/")
@@ -266,8 +270,7 @@ def _write_plots(out: Path) -> None:
     try:
         save_figures(run_figures(out), out, atomic=True)
     except OSError as exc:
-        click.echo(f"error: cannot write the plots into {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        _cannot_write(f"the plots into {out}", exc)
 
 
 def _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
@@ -399,8 +402,7 @@ def report(directory: Path, out: Path | None) -> None:
     except NotARunDirectory as exc:
         _fail(str(exc))
     except OSError as exc:
-        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        _cannot_write(target, exc)
     click.echo(f"report written to {path}")
 
 
