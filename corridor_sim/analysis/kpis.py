@@ -109,8 +109,3 @@ def summarize(raw: RawResult) -> dict:
         "transit_breakdown": breakdown,
         "mass_balance": mass_balance(raw, deliveries),
     }
-
-
-def crossing_tonne_hours(raw: RawResult) -> dict[str, float]:
-    """Per node: transit tonne-hours of the consignments delivered in the window that passed it."""
-    return visit_aggregates(raw)[1]
