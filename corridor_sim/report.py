@@ -155,11 +155,16 @@ def _cell(raw, digits: int = 0, key: str | None = None, pct: bool = False) -> st
 
 
 def _ci_cell(raw, digits: int = 0, pct: bool = False) -> str:
-    iv = ci95(raw)
-    if not iv or iv[0] is None:
+    """The 95% interval of a summary number as <td> (a dash for a plain number)."""
+    lo, hi = ci95(raw) or (None, None)
+    return _interval_cell(lo, hi, digits, pct)
+
+
+def _interval_cell(lo: float | None, hi: float | None, digits: int = 0, pct: bool = False) -> str:
+    """An interval as <td class="ci">, its exact ends in data-ci95; a dash when there is none (lo is None)."""
+    if lo is None:
         return '<td class="ci">–</td>'
-    lo, hi = iv
-    text = f"{lo:.0%} – {hi:.0%}" if pct else f"{lo:,.{digits}f} – {hi:,.{digits}f}"
+    text = f"{lo:.0%} – {hi:.0%}" if pct else f"{_num(lo, digits)} – {_num(hi, digits)}"
     return f'<td class="ci" data-ci95="{lo!r},{hi!r}">{text}</td>'
 
 

@@ -13,12 +13,10 @@ nothing from the network, and every number carries its exact value in a
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from .plots import load_sweep, sweep_curves
-from .report import CHECK_SCRIPT, _e, _head, _num, _png, _provenance_list, _text
+from .report import CHECK_SCRIPT, _cell, _e, _head, _interval_cell, _num, _png, _provenance_list, _text
 
 KPIS = (("delivered_tonnes_per_year", "Tonnes delivered per year", 0),
         ("delivered_teu_per_year", "TEU delivered per year", 0),
@@ -85,10 +83,9 @@ def _verdict(info: dict, sat: pd.DataFrame) -> str:
             f"<ul>{''.join(lines)}</ul>")
 
 
-def _value_cell(v, digits: int = 0) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "<td>–</td>"
-    return f'<td data-value="{float(v)!r}">{_num(float(v), digits)}</td>'
+def _opt(x) -> float | None:
+    """A cell of the sweep's tables as a float, None when it is missing (None or NaN)."""
+    return None if x is None or pd.isna(x) else float(x)
 
 
 def _grid(summary: pd.DataFrame, paths: list[str], kpis) -> str:
@@ -102,13 +99,11 @@ def _grid(summary: pd.DataFrame, paths: list[str], kpis) -> str:
         cells = "".join(f'<td class="l">{_e(r[p])}</td>' for p in paths)
         cells += f"<td>{int(r['runs'])}</td><td>{int(r['failed'])}</td>"
         for kpi, _, digits in kpis:
-            lo, hi = r.get(f"{kpi}_ci95_low"), r.get(f"{kpi}_ci95_high")
-            cells += _value_cell(r[kpi], digits)
-            cells += ('<td class="ci">–</td>' if lo is None or pd.isna(lo) else
-                      f'<td class="ci" data-ci95="{float(lo)!r},{float(hi)!r}">{_num(float(lo))} – {_num(float(hi))}</td>')
+            cells += _cell(_opt(r[kpi]), digits)
+            cells += _interval_cell(_opt(r.get(f"{kpi}_ci95_low")), _opt(r.get(f"{kpi}_ci95_high")))
         for p in paths:
-            g = r.get(f"gain_pct[{p}]")
-            cells += "<td>–</td>" if g is None or pd.isna(g) else f'<td data-value="{float(g)!r}">{float(g):+.1f}%</td>'
+            g = _opt(r.get(f"gain_pct[{p}]"))
+            cells += "<td>–</td>" if g is None else f'<td data-value="{g!r}">{g:+.1f}%</td>'
         cells += f"<td>{'yes' if bool(r['saturated']) else 'no'}</td>"
         rows.append(f'<tr data-point="{int(r["point"])}">{cells}</tr>')
     return (f'<h2 id="grid">The grid</h2><table id="grid-table"><tr>{head}</tr>{"".join(rows)}</table>')
@@ -119,11 +114,10 @@ def _gains(sat: pd.DataFrame) -> str:
         return ""
     rows = []
     for _, r in sat.iterrows():
-        gain = r["gain_tonnes_per_year"]
         ci = ("–" if pd.isna(r["gain_ci95_low"]) else
               f"{_num(float(r['gain_ci95_low']))} – {_num(float(r['gain_ci95_high']))}")
         rows.append(f'<tr><td class="l">{_e(r["parameter"])}</td><td>{_e(r["value"])}</td>'
-                    f"{_value_cell(None if pd.isna(gain) else gain)}<td class=\"ci\">{ci}</td>"
+                    f"{_cell(_opt(r['gain_tonnes_per_year']))}<td class=\"ci\">{ci}</td>"
                     f"<td>{'yes' if bool(r['growing']) else 'no'}</td><td>{'yes' if bool(r['saturated']) else 'no'}</td>"
                     f"<td>{'yes' if bool(r['saturation_point']) else ''}</td></tr>")
     return ('<h2 id="gains">Paired gains</h2><p class="muted">Tonnes per year gained by each step over the '
