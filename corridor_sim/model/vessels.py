@@ -97,40 +97,36 @@ class FleetShuttle:
         while True:
             here, there = self.ends[k], self.ends[1 - k]
             yield from self._weather(v, here)
-            berth = None
+            at_berth = False
             if v.cargo:
                 # Room in the yard first, at anchorage: a vessel that cannot discharge
                 # does not take a berth (holding one would lock the port: the cargo
                 # that would free the yard leaves through the same berths).
                 yield from self.reserve_yard(v.cargo, here.node, min(here.outbound.level, self.capacity))
-                berth = here.berths.seize(v.tonnes)
-                if berth is not None:
-                    yield berth
-                berth = True
+                yield from self._berth(here, v.tonnes)
+                at_berth = True
                 yield from self._handle(here, v.cargo, call=True)
                 yield from self.on_unloaded(v.cargo, here.node)
                 if here.outbound.level < self.capacity:
                     # No full load waiting: wait for cargo off the berth, so that it
                     # is free for the vessels that have work to do.
                     here.berths.release()
-                    berth = None
+                    at_berth = False
             self.monitor.busy.add(env.now, -1)
             yield from self._gather(v, here, there)
             self.monitor.busy.add(env.now, 1)
             if v.cargo:
-                new_call = berth is None
+                new_call = not at_berth
                 if new_call:
-                    berth = here.berths.seize(v.tonnes)
-                    if berth is not None:
-                        yield berth
-                    berth = True
+                    yield from self._berth(here, v.tonnes)
+                    at_berth = True
                 yield from self._handle(here, v.cargo, call=new_call)
             yield from self._weather(v, here, there)
             repaired = v.until_in_service()
             if repaired is not None:  # broken down or withdrawn: stays in port until back in service
                 yield repaired
                 yield from self._weather(v, here, there)
-            if berth is not None:
+            if at_berth:
                 here.berths.release()
             departed = env.now
             for c in v.cargo:
@@ -142,6 +138,13 @@ class FleetShuttle:
             self.voyages.append(Voyage(self.name, v.id, here.node, there.node, departed, arrived,
                                        sum(getattr(c, self.unit) for c in v.cargo), self.unit, v.tonnes))
             k = 1 - k
+
+    @staticmethod
+    def _berth(end: PortEnd, tonnes: float):
+        """Process step: take a berth, waiting in line while every berth is busy."""
+        req = end.berths.seize(tonnes)
+        if req is not None:
+            yield req
 
     def _handle(self, end: PortEnd, cargo: list, call: bool):
         """Load or unload alongside: the units at the berth's rate, plus the fixed time of a
