@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from corridor_sim.analysis.decomposition import PARTS, visit_aggregates, visit_components
 from corridor_sim.api import run
 from corridor_sim.output import RECORD_FILES
 from corridor_sim.recording import PREFIX, RecordLog
@@ -60,11 +61,8 @@ def test_the_breakdown_read_chunk_by_chunk_is_the_whole_table_computation(tiny_c
     v, d = result.visits, result.deliveries
     raw = result.raw
     window = d[(d.delivered >= raw.warmup_hours) & (d.delivered < raw.end_hours)]
-    v = v[v.consignment.isin(window.consignment)].sort_values(["consignment", "arrival", "departure"], kind="stable")
-    v["processing_hours"] = v.service_end - v.service_start
-    v["waiting_hours"] = (v.departure - v.arrival) - v.processing_hours - v.blocked_hours
-    v["travel_hours"] = (v.groupby("consignment").arrival.shift(-1) - v.departure).fillna(0.0)
-    parts = ["travel_hours", "processing_hours", "waiting_hours", "blocked_hours"]
+    v = visit_components(v[v.consignment.isin(window.consignment)])   # the whole-table pandas computation
+    parts = list(PARTS)
     for flow, fv in v.groupby("flow"):
         n = fv.consignment.nunique()
         per_node = fv.groupby("node")[parts].sum() / n
@@ -76,8 +74,6 @@ def test_the_breakdown_read_chunk_by_chunk_is_the_whole_table_computation(tiny_c
     # and the crossing tonne-hours that put the bottlenecks in proportion
     transit = dict(zip(window.consignment, (window.delivered - window.created) * window.tonnes))
     crossing = v.assign(t=v.consignment.map(transit)).groupby("node").t.sum()
-    from corridor_sim.analysis.decomposition import visit_aggregates
-
     _, got = visit_aggregates(raw)
     assert got == pytest.approx(crossing.to_dict(), rel=1e-12)
 
