@@ -699,14 +699,14 @@ def monthly_tonnes(data, ax=None) -> Figure:
 
 
 def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise 95% t interval of the mean over the columns (replications)."""
-    from scipy import stats
+    """Row-wise 95% t interval of the mean over the columns (replications); the t quantile of experiment.stats."""
+    from .experiment.stats import LEVEL, _t_quantile
 
     n = matrix.shape[1]
     mean = matrix.mean(axis=1)
     if n < 2:
         return mean, mean
-    half = stats.t.ppf(0.975, n - 1) * matrix.std(axis=1, ddof=1) / math.sqrt(n)
+    half = _t_quantile(0.5 + LEVEL / 2, n - 1) * matrix.std(axis=1, ddof=1) / math.sqrt(n)
     return mean - half, mean + half
 
 
