@@ -56,12 +56,8 @@ class RouteChoice:
             hour = now // self.REFRESH_HOURS
             if hour != self._best[0]:
                 values = [f() for f in self._terms]
-                best, least = 0, None
-                for i, (est, positions) in enumerate(zip(self.estimates, self._positions)):
-                    h = est.hours(values, positions)
-                    if least is None or h < least:   # the first of equals, as min() picks
-                        best, least = i, h
-                self._best = (hour, best)
+                hours = [e.hours(values, p) for e, p in zip(self.estimates, self._positions)]
+                self._best = (hour, min(range(len(hours)), key=hours.__getitem__))   # the first of equals
             k = self._best[1]
         self.chosen[k] += 1
         return self.routes[k]
