@@ -95,16 +95,15 @@ def write_findings(rows: list[dict], out: Path) -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="One seed for every scenario (default: each its own).")
 def findings_command(directory: Path, out: Path, seed: int | None) -> None:
     """Run every shipped scenario once and write the Findings table (README 'Findings')."""
-    if not directory.is_dir():
-        click.echo(f"error: --scenarios {directory}: no such directory", err=True)
-        raise SystemExit(2)
+    from .cli import _fail
     from .scenario import ScenarioError
 
+    if not directory.is_dir():
+        _fail(f"--scenarios {directory}: no such directory")
     try:
         rows = findings(directory, seed, progress=lambda p: click.echo(f"ran {p}", err=True))
     except ScenarioError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
+        _fail(str(exc))
     write_findings(rows, out)
     click.echo(to_markdown(rows), nl=False)
     click.echo(f"written to {out}/findings.md and {out}/findings.json", err=True)
