@@ -99,10 +99,8 @@ class ElementBuilder:
                 server = self.server(f"station:{nid}", "station", st.servers, (nid,))
                 service = self.sampler(st.service_hours, f"station/{nid}/service")
                 dwell = self.sampler(st.dwell_hours, f"station/{nid}/dwell", scale=sc.dwell_factor)
-                if st.serves == "train":
-                    el.train_stations[nid] = Station(server, service, dwell)
-                else:
-                    el.consignment_stations[nid] = Station(server, service, dwell)
+                stations = el.train_stations if st.serves == "train" else el.consignment_stations
+                stations[nid] = Station(server, service, dwell)
             if node.berths:
                 name = f"weather:{nid}"
                 monitor = (self.monitor(name, "weather", 1, (nid,)) if node.weather
