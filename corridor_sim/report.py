@@ -107,9 +107,8 @@ def _saved_pngs(data: RunData) -> dict | None:
 
 def write_report(directory, out=None) -> Path:
     """Write the report of `directory` to `out` (default: DIR/report.html), atomically."""
-    from .output import _write_file
-
     from .experiment.sweep import SWEEP
+    from .output import _write_file
 
     out = Path(out) if out is not None else Path(directory) / REPORT
     if (Path(directory) / SWEEP).is_file():
@@ -117,7 +116,7 @@ def write_report(directory, out=None) -> Path:
 
         page = render_sweep_report(directory)
     else:
-        page = render_report(load_run(directory))
+        page = render_report(directory)
     return _write_file(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
