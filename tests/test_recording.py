@@ -62,12 +62,14 @@ def test_the_breakdown_read_chunk_by_chunk_is_the_whole_table_computation(tiny_c
     raw = result.raw
     window = d[(d.delivered >= raw.warmup_hours) & (d.delivered < raw.end_hours)]
     v = visit_components(v[v.consignment.isin(window.consignment)])   # the whole-table pandas computation
+    assert sorted(v.flow.unique()) == sorted(result.summary["transit_breakdown"])   # every flow, checked below
     parts = list(PARTS)
     for flow, fv in v.groupby("flow"):
         n = fv.consignment.nunique()
         per_node = fv.groupby("node")[parts].sum() / n
         got = result.summary["transit_breakdown"][flow]
         assert got["consignments"] == n
+        assert sorted(row["node"] for row in got["nodes"]) == sorted(per_node.index)   # every node, once
         for row in got["nodes"]:
             for p in parts:
                 assert row[p] == pytest.approx(per_node.loc[row["node"], p], rel=1e-12, abs=1e-9), (flow, row["node"], p)
