@@ -908,9 +908,9 @@ def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
     for ax, path in zip(axes, paths):
         others = [p for p in paths if p != path]
         groups = summary.groupby(others, sort=False) if others else [((), summary)]
+        values = info["vary"][path]
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
         for i, (key, g) in enumerate(groups):
-            values = info["vary"][path]
-            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
             g = g.copy()
             g["_x"] = g[path].astype(float) if numeric else g[path].map(
                 {json.dumps(v, sort_keys=True): j for j, v in enumerate(values)} | {str(v): j for j, v in enumerate(values)})
@@ -931,10 +931,10 @@ def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
                 ax.scatter([x], [yv], s=160, facecolor="none", edgecolor="#c00000", lw=2, zorder=5)
                 ax.annotate(f"saturated at {row.value}", (x, yv), xytext=(0, -22), textcoords="offset points",
                             ha="center", fontsize=8.5, color="#c00000")
-            if not numeric:
-                ax.set_xticks(range(len(values)), [str(v) for v in values], fontsize=7, rotation=15)
-            elif all(isinstance(v, int) for v in values):
-                ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # vessels, tracks: no 1.25 of them
+        if not numeric:
+            ax.set_xticks(range(len(values)), [str(v) for v in values], fontsize=7, rotation=15)
+        elif all(isinstance(v, int) for v in values):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # vessels, tracks: no 1.25 of them
         ax.set_xlabel(path, fontsize=9)
         ax.set_ylabel(f"{kpi.replace('_', ' ')}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.grid(color="#eee")
