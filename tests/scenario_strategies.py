@@ -19,6 +19,8 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
+from corridor_sim.scenario.errors import format_path
+
 UNITS_FOR_CARGO = {"container": {"teu", "wagons"}, "wagonload": {"wagons", "tonnes"}, "liquid_bulk": {"tonnes"}}
 CARGO_FOR_UNIT = {u: {c for c, us in UNITS_FOR_CARGO.items() if u in us} for u in ("teu", "wagons", "tonnes")}
 
@@ -255,13 +257,6 @@ RECORDS = [(), ("nodes", "*"), ("nodes", "*", "station"), ("nodes", "*", "berths
            ("flows", "*"), ("rolling_stock", "*"), ("disruptions", "*"), ("default_train_formation",)]
 
 
-def path_text(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
-
-
 def _walk(node, path=()):
     yield path, node
     if isinstance(node, dict):
@@ -293,40 +288,40 @@ def mutations(scenario: dict) -> list[tuple[str, tuple, str, object]]:
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         # wrong type: a word for a number or a date, a number for a word
         if numeric or isinstance(value, dt.date):
-            out.append(("wrong type", path, path_text(path), "lots"))
+            out.append(("wrong type", path, format_path(path), "lots"))
         elif isinstance(value, str):
-            out.append(("wrong type", path, path_text(path), 7))
+            out.append(("wrong type", path, format_path(path), 7))
         # negative numbers where the schema wants >= 0 (not coordinates, not shares)
         if numeric and (key in POSITIVE or (in_list and path[-2] in ("seasonality", "closed_share_by_month"))
                         or (key == "mode" and _is_distribution(parent))):
-            out.append(("negative", path, path_text(path), -1))
+            out.append(("negative", path, format_path(path), -1))
         # unknown references
         if isinstance(value, str) and not _is_distribution(parent) and key in REFERENCES and path[0] in ("links", "flows"):
-            out.append(("unknown reference", path, path_text(path), f"ghost_{REFERENCES[key]}"))
+            out.append(("unknown reference", path, format_path(path), f"ghost_{REFERENCES[key]}"))
         if in_list and len(path) >= 2 and path[-2] in ("route", "via", "formed_at"):
-            out.append(("unknown reference", path, path_text(path), "ghost_node"))
+            out.append(("unknown reference", path, format_path(path), "ghost_node"))
         if key == "target":
-            out.append(("unknown reference", path, path_text(path), "links.ghost"))
+            out.append(("unknown reference", path, format_path(path), "links.ghost"))
     # deleted required keys
     for pattern, keys in REQUIRED.items():
         for path, node in _walk(scenario):
             if isinstance(node, dict) and _matches(path, pattern):
                 for k in keys:
                     if k in node:
-                        out.append(("deleted", (*path, k), path_text((*path, k)), DELETE))
+                        out.append(("deleted", (*path, k), format_path((*path, k)), DELETE))
     for (collection, kind), keys in REQUIRED_BY_KIND.items():
         for name, spec in scenario.get(collection, {}).items():
             if spec.get("mode", spec.get("cargo")) == kind:
                 for k in keys:
-                    out.append(("deleted", (collection, name, k), path_text((collection, name, k)), DELETE))
+                    out.append(("deleted", (collection, name, k), format_path((collection, name, k)), DELETE))
     for path, node in _walk(scenario):
         if _is_distribution(node):
             for k in node:
-                out.append(("deleted", (*path, k), path_text((*path, k)), DELETE))
+                out.append(("deleted", (*path, k), format_path((*path, k)), DELETE))
     # extra keys in records of the schema, and in distribution mappings
     for path, node in _walk(scenario):
         if isinstance(node, dict) and (any(_matches(path, p) for p in RECORDS) or _is_distribution(node)):
-            out.append(("extra key", (*path, "colour"), path_text((*path, "colour")), "red"))
+            out.append(("extra key", (*path, "colour"), format_path((*path, "colour")), "red"))
     return out
 
 
