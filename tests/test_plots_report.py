@@ -106,8 +106,13 @@ def test_map_colours_each_link_by_its_resource_and_rings_the_top_bottleneck(data
     for lid, link in data.scenario["links"].items():
         if link.get("fleet"):
             assert util[lid] == pytest.approx(fleets[f"fleet:{link['fleet']}"])
-    rail = [r for r in data.summary["resources"] if r["kind"] == "rail_section"]
-    assert rail and all(u >= 0 for u in util.values())
+    rail = {r["name"]: r["utilization"] for r in data.summary["resources"] if r["kind"] == "rail_section"}
+    for lid, link in data.scenario["links"].items():
+        if link.get("mode", "rail") == "rail":  # the busier of its two directions
+            a, b = link["from"], link["to"]
+            both = [rail[n] for n in (f"rail:{a}->{b}", f"rail:{b}->{a}") if n in rail]
+            assert both and util[lid] == pytest.approx(max(both)), lid
+    assert all(u >= 0 for u in util.values())
     top = data.summary["bottlenecks"][0]["name"]
     assert any(t.startswith(f"Top bottleneck: {top}") for t in texts(plots.corridor_map(data)))
 
