@@ -27,14 +27,10 @@ from .bottlenecks import CAPACITY_KINDS
 SATURATED = 0.97
 
 
-def queue_trend(samples, start: float, end: float = float("inf")) -> float:
+def queue_trend(arrays, start: float, end: float = float("inf")) -> float:
     """Growth of the queue per day, by least squares, over the samples in [start, end).
 
-    `samples`: (time, queue, busy) tuples, or a `recording.SampleSeries`."""
-    return _trend(sample_arrays(samples), start, end)
-
-
-def _trend(arrays, start: float, end: float = float("inf")) -> float:
+    `arrays`: the (time, queue, busy) arrays of a monitor's samples (`recording.sample_arrays`)."""
     t, q, _ = arrays
     keep = (t >= start) & (t < end)
     if keep.sum() < 3:
@@ -52,11 +48,11 @@ def stability(raw: RawResult, resources: list[dict], delivered_tonnes_per_year: 
     middle = (raw.warmup_hours + raw.end_hours) / 2
     for r in resources:
         samples = sample_arrays(by_name[r["name"]].samples)   # read once per resource
-        slope = _trend(samples, raw.warmup_hours)
+        slope = queue_trend(samples, raw.warmup_hours)
         growth = slope * span_days
         if (growth > max(10.0, r["mean_queue"])
-                and _trend(samples, raw.warmup_hours, middle) > 0
-                and _trend(samples, middle) > 0):
+                and queue_trend(samples, raw.warmup_hours, middle) > 0
+                and queue_trend(samples, middle) > 0):
             overloaded.append({
                 "name": r["name"],
                 "kind": r["kind"],
