@@ -26,6 +26,11 @@ from .plots import RUN_FIGURES, RunData, ci95, load_run, run_figures, value
 
 REPORT = "report.html"
 
+# The headline KPIs (a run's cards, a sweep's curves and grid columns): key, label, digits.
+HEADLINE = (("delivered_tonnes_per_year", "tonnes delivered per year", 0),
+            ("delivered_teu_per_year", "TEU delivered per year", 0),
+            ("delivered_consignments_per_year", "consignments delivered per year", 0))
+
 FIGURE_NOTES = {
     "map.png": ("The corridor", "Links coloured by the utilisation of their rail section, fleet or pipeline (green idle, "
                 "red full) and drawn as wide as the tonnes they carried; the top bottleneck is ringed in red. Read it "
@@ -247,10 +252,7 @@ def _headline(s: dict, reps: bool) -> str:
     k = s.get("kpis") or {}
     out = ['<h2 id="kpis">Key performance indicators</h2><div class="kpis">']
     demand = sum(value(v) or 0.0 for v in (k.get("demand_tonnes_per_year_by_flow") or {}).values())
-    cards = [("delivered_tonnes_per_year", "tonnes delivered per year", 0),
-             ("delivered_teu_per_year", "TEU delivered per year", 0),
-             ("delivered_consignments_per_year", "consignments delivered per year", 0)]
-    for key, label, digits in cards:
+    for key, label, digits in HEADLINE:
         raw = k.get(key)
         v = value(raw)
         iv = ci95(raw)

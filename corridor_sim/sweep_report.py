@@ -16,11 +16,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .plots import load_sweep, sweep_curves
-from .report import CHECK_SCRIPT, _cell, _e, _head, _interval_cell, _num, _png, _provenance_list, _text
+from .report import CHECK_SCRIPT, HEADLINE, _cell, _e, _head, _interval_cell, _num, _png, _provenance_list, _text
 
-KPIS = (("delivered_tonnes_per_year", "Tonnes delivered per year", 0),
-        ("delivered_teu_per_year", "TEU delivered per year", 0),
-        ("delivered_consignments_per_year", "Consignments delivered per year", 0))
+KPIS = tuple((key, label[:1].upper() + label[1:], digits) for key, label, digits in HEADLINE)
 
 
 def render_sweep_report(source) -> str:
