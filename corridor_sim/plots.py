@@ -641,21 +641,19 @@ def monthly_tonnes(data, ax=None) -> Figure:
     fig = _figure(12, 5.2) if ax is None else ax.figure
     ax = ax or fig.add_subplot()
     months = _window_months(data)
-    d = data.deliveries
-    d = d[(d.delivered >= data.warmup_hours) & (d.delivered < data.end_hours)]
+    d = _window_deliveries(data)
     cargo_of = {name: f.get("cargo", "container") for name, f in data.scenario.get("flows", {}).items()}
     d = d.assign(month=data.date(d.delivered).to_period("M"), cargo=d.flow.map(cargo_of).fillna("other"))
     n = data.n_replications
     table = d.groupby(["month", "cargo"]).tonnes.sum().unstack(fill_value=0.0).reindex(months, fill_value=0.0) / n
     x = np.arange(len(months))
     closed = monthly_closed_share(data)
-    worst = closed.max(axis=1) if not closed.empty and len(closed.columns) else pd.Series(0.0, index=months)
+    worst = closed.max(axis=1) if not closed.empty else pd.Series(0.0, index=months)
     for i, share in enumerate(worst.values):
         if share > 0:
             ax.axvspan(i - 0.5, i + 0.5, color="#d62728", alpha=min(0.45, 0.6 * share), lw=0, zorder=0)
     bottom = np.zeros(len(months))
-    for cargo in [c for c in ("container", "wagonload", "liquid_bulk") if c in table] + \
-            [c for c in table if c not in CARGO_COLORS]:
+    for cargo in [c for c in CARGO_COLORS if c in table] + [c for c in table if c not in CARGO_COLORS]:
         vals = table[cargo].to_numpy() / 1e3
         ax.bar(x, vals, bottom=bottom, width=0.7, color=CARGO_COLORS.get(cargo, "#bbb"),
                label=CARGO_LABELS.get(cargo, cargo), zorder=2)
@@ -715,9 +713,14 @@ def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------
 
 
-def _window_transit(data: RunData) -> pd.DataFrame:
+def _window_deliveries(data: RunData) -> pd.DataFrame:
+    """The deliveries of the measured window (after the warm-up, before the end)."""
     d = data.deliveries
-    d = d[(d.delivered >= data.warmup_hours) & (d.delivered < data.end_hours)]
+    return d[(d.delivered >= data.warmup_hours) & (d.delivered < data.end_hours)]
+
+
+def _window_transit(data: RunData) -> pd.DataFrame:
+    d = _window_deliveries(data)
     return d.assign(days=(d.delivered - d.created) / 24.0)
 
 
