@@ -56,30 +56,31 @@ def write_run(out: Path, summary: dict, resolved: dict, raw, extra=None) -> Path
     """The run directory of a run in this process. The records it spilled to disk are taken
     over as they are (a hard link or a copy of each spill file), never read back into memory."""
 
-    def fill(tmp: Path) -> None:
+    def records(tmp: Path) -> None:
         for name, log in _record_logs(raw).items():
-            if hasattr(log, "save"):
-                log.save(tmp / name)
-            else:  # a plain list of rows
-                to_frame(log, RECORD_FILES[name]).to_parquet(tmp / name, index=False)
+            log.save(tmp / name)
         write_samples(raw.monitors, tmp / SAMPLES)
-        _write_resolved(tmp, resolved)
-        if extra is not None:
-            extra(tmp)
-        _write_summary(tmp, summary)
 
-    return _write_dir(Path(out), fill)
+    return _write_run_dir(out, summary, resolved, records, extra)
 
 
 def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict, extra=None) -> Path:
-    """The run directory from records already turned into DataFrames (they may come from another process).
+    """The run directory from records already turned into DataFrames (they may come from another process)."""
 
-    `extra(tmp)`, if given, writes more files (the plots) into the temporary directory
-    before it is renamed into place: they arrive with the run, or not at all."""
-
-    def fill(tmp: Path) -> None:
+    def records(tmp: Path) -> None:
         for name, frame in frames.items():
             frame.to_parquet(tmp / name, index=False)
+
+    return _write_run_dir(out, summary, resolved, records, extra)
+
+
+def _write_run_dir(out: Path, summary: dict, resolved: dict, records, extra) -> Path:
+    """A run directory: `records(tmp)` writes the record files; `extra(tmp)`, if given, writes
+    more files (the plots) into the temporary directory before it is renamed into place: they
+    arrive with the run, or not at all."""
+
+    def fill(tmp: Path) -> None:
+        records(tmp)
         _write_resolved(tmp, resolved)
         if extra is not None:
             extra(tmp)
