@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from ..recording import RecordLog, SampleSeries
+from ..recording import RecordLog
 from ..records import Delivery, ResourceSample, TrainRun, Visit, Voyage
 from ..scenario.network import Leg, compile_legs, link_graph, route_paths
 from ..scenario.schema import Scenario, consignment_size, mean_of
@@ -140,8 +140,6 @@ class CorridorModel:
                                               self.streams.generator(f"route/{fname}"), estimates)
         for fname, flow in scenario.flows.items():
             self.env.process(self._demand(fname, flow))
-        for m in self.monitors:
-            m.samples = SampleSeries()   # packed: one resource-day is 24 bytes, not a tuple
         self.env.process(self._sample_queues())
 
     # ------------------------------------------------------------------ routes

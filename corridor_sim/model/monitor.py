@@ -8,6 +8,8 @@ utilisation, mean wait and maximum queue of `summary.json` report.
 
 from __future__ import annotations
 
+from ..recording import SampleSeries
+
 
 class TimeWeighted:
     """The time integral and peak of a piecewise-constant value, counted from `start`."""
@@ -76,7 +78,7 @@ class ResourceMonitor:
         self._pending_since = 0.0
         self.down: TimeWeighted | None = None      # servers out of order (disruptions), if any
         self.backlog = None                        # callable: tonnes waiting now
-        self.samples: list[tuple[float, float, float]] = []   # (time, queue, busy), daily
+        self.samples = SampleSeries()   # (time, queue, busy), daily; packed: one resource-day is 24 bytes
 
     def set_down(self, now: float, servers: float) -> None:
         if self.down is None:
