@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def erlang_c(servers: int, offered_load: float) -> float:
     """Probability that an arrival waits in an M/M/c queue (Erlang's C formula).
 
