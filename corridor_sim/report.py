@@ -164,6 +164,11 @@ def _ci_cell(raw, digits: int = 0, pct: bool = False) -> str:
     return _interval_cell(lo, hi, digits, pct)
 
 
+def _cells(raw, digits: int, key: str, reps: bool) -> str:
+    """The number's cell, followed for replications by its interval's cell."""
+    return _cell(raw, digits, key) + (_ci_cell(raw, digits) if reps else "")
+
+
 def _interval_cell(lo: float | None, hi: float | None, digits: int = 0, pct: bool = False) -> str:
     """An interval as <td class="ci">, its exact ends in data-ci95; a dash when there is none (lo is None)."""
     if lo is None:
@@ -270,8 +275,7 @@ def _headline(s: dict, reps: bool) -> str:
         for g, st in groups.items():
             row = f'<tr><td class="l">{_e(g)}</td>'
             for c in ("mean", "p50", "p95"):
-                row += _cell(st.get(c), 1, f"transit_days_by_group.{g}.{c}")
-                row += _ci_cell(st.get(c), 1) if reps else ""
+                row += _cells(st.get(c), 1, f"transit_days_by_group.{g}.{c}", reps)
             row += _cell(st.get("n"), 0) + "</tr>"
             out.append(row)
         out.append("</table>")
@@ -293,11 +297,10 @@ def _flows(s: dict, reps: bool) -> str:
         d, dem, t = delivered.get(flow), demand.get(flow), transit.get(flow) or {}
         ratio = (value(d) / value(dem)) if value(d) is not None and value(dem) else None
         mean, p95 = value(t.get("mean")), value(t.get("p95"))
-        row = f'<tr><td class="l">{_e(flow)}</td>{_cell(dem, 0)}' \
-              f'{_cell(d, 0, f"delivered_tonnes_per_year_by_flow.{flow}")}' + (_ci_cell(d) if reps else "")
-        row += f"<td>{_pct(ratio)}</td>{_cell(t.get('mean'), 1, f'transit_days.{flow}.mean')}"
-        row += (_ci_cell(t.get("mean"), 1) if reps else "") + _cell(t.get("p50"), 1)
-        row += _cell(t.get("p95"), 1, f"transit_days.{flow}.p95") + (_ci_cell(t.get("p95"), 1) if reps else "")
+        row = f'<tr><td class="l">{_e(flow)}</td>{_cell(dem, 0)}'
+        row += _cells(d, 0, f"delivered_tonnes_per_year_by_flow.{flow}", reps)
+        row += f"<td>{_pct(ratio)}</td>" + _cells(t.get("mean"), 1, f"transit_days.{flow}.mean", reps)
+        row += _cell(t.get("p50"), 1) + _cells(t.get("p95"), 1, f"transit_days.{flow}.p95", reps)
         row += f"<td>{'–' if not mean or p95 is None else f'{p95 / mean:.2f}'}</td>{_cell(t.get('n'), 0)}</tr>"
         out.append(row)
     out.append("</table>")
