@@ -287,7 +287,7 @@ class CorridorModel:
     def _unload_vessel(self, cargo: list, node: str):
         yield from self._hand_over(cargo, node, reserved=True)
 
-    def _reserve_yard(self, cargo: list, node: str, swap: float = 0.0):
+    def _reserve_yard(self, cargo: list, swap: float = 0.0):
         """Room in the port's yard for a vessel's whole discharge (less what it will load
         back in the same call); the wait is blocked time."""
         by_yard: dict[Yard, list] = {}

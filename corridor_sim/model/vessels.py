@@ -102,7 +102,7 @@ class FleetShuttle:
                 # Room in the yard first, at anchorage: a vessel that cannot discharge
                 # does not take a berth (holding one would lock the port: the cargo
                 # that would free the yard leaves through the same berths).
-                yield from self.reserve_yard(v.cargo, here.node, min(here.outbound.level, self.capacity))
+                yield from self.reserve_yard(v.cargo, min(here.outbound.level, self.capacity))
                 yield from self._berth(here, v.tonnes)
                 at_berth = True
                 yield from self._handle(here, v.cargo, call=True)
