@@ -355,20 +355,12 @@ class SampleSeries:
         return a[:, 0], a[:, 1], a[:, 2]
 
 
-def sample_arrays(samples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(time, queue, busy) arrays of a monitor's samples, packed or a plain list of tuples."""
-    if isinstance(samples, SampleSeries):
-        return samples.arrays()
-    a = np.array(list(samples), dtype=float).reshape(-1, 3)
-    return a[:, 0], a[:, 1], a[:, 2]
-
-
 SAMPLES_SCHEMA = pa.schema([("resource", pa.string()), ("kind", pa.string()), ("time", pa.float64()),
                             ("queue", pa.float64()), ("busy", pa.float64())])
 
 
 def _monitor_samples(m) -> pa.Table:
-    t, q, b = sample_arrays(m.samples)
+    t, q, b = m.samples.arrays()
     n = len(t)
     return pa.Table.from_arrays([pa.array([m.name] * n, type=pa.string()), pa.array([m.kind] * n, type=pa.string()),
                                  pa.array(t), pa.array(q), pa.array(b)], schema=SAMPLES_SCHEMA)

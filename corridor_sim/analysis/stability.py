@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.corridor import RawResult
-from ..recording import sample_arrays
 from .bottlenecks import CAPACITY_KINDS
 
 SATURATED = 0.97
@@ -30,7 +29,7 @@ SATURATED = 0.97
 def queue_trend(arrays, start: float, end: float = float("inf")) -> float:
     """Growth of the queue per day, by least squares, over the samples in [start, end).
 
-    `arrays`: the (time, queue, busy) arrays of a monitor's samples (`recording.sample_arrays`)."""
+    `arrays`: the (time, queue, busy) arrays of a monitor's samples (`SampleSeries.arrays`)."""
     t, q, _ = arrays
     keep = (t >= start) & (t < end)
     if keep.sum() < 3:
@@ -47,7 +46,7 @@ def stability(raw: RawResult, resources: list[dict], delivered_tonnes_per_year: 
     overloaded = []
     middle = (raw.warmup_hours + raw.end_hours) / 2
     for r in resources:
-        samples = sample_arrays(by_name[r["name"]].samples)   # read once per resource
+        samples = by_name[r["name"]].samples.arrays()   # read once per resource
         slope = queue_trend(samples, raw.warmup_hours)
         growth = slope * span_days
         if (growth > max(10.0, r["mean_queue"])
