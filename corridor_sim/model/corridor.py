@@ -194,10 +194,8 @@ class CorridorModel:
         # One callable per resource, shared by every route through it: a refresh reads each once.
         terms = self._queue_terms
 
-        def term(key, make):
-            if key not in terms:
-                terms[key] = make()
-            est.queue_hours.append(terms[key])
+        def term(key, hours):   # the first callable made for a resource is the one all share
+            est.queue_hours.append(terms.setdefault(key, hours))
         for leg in route.legs:
             if leg.mode == "rail":
                 spec = sc.nodes[leg.start].train_formation or sc.default_train_formation
@@ -205,14 +203,14 @@ class CorridorModel:
                 for hop in leg.hops:
                     section = el.sections[(hop.link, hop.origin)]
                     est.static_hours += section.travel_hours + section.headway_hours
-                    term(("section", id(section)), lambda s=section: lambda: len(s.slot.queue) * s.headway_hours)
+                    term(("section", id(section)), lambda s=section: len(s.slot.queue) * s.headway_hours)
                     node = sc.nodes[hop.destination]
                     if hop.destination in el.train_stations:
                         st = el.train_stations[hop.destination]
                         est.static_hours += mean_of(node.station.service_hours) + mean_of(node.station.dwell_hours) * sc.dwell_factor
                         mean = mean_of(node.station.service_hours)
                         term(("station", id(st)),
-                             lambda st=st, m=mean: lambda: len(st.server.queue) * m / st.server.nominal)
+                             lambda st=st, m=mean: len(st.server.queue) * m / st.server.nominal)
             elif leg.mode == "sea":
                 link = sc.links[leg.hops[0].link]
                 fleet = sc.fleets[link.fleet]
@@ -222,15 +220,15 @@ class CorridorModel:
                 round_trip = 2 * (crossing + handling)
                 est.static_hours += crossing + 2 * handling + fleet.max_wait_hours / 2
                 term(("fleet", id(end)), lambda q=end.outbound, cap=fleet.usable_capacity,
-                     gap=round_trip / fleet.vessels: lambda: q.level / cap * gap)
+                     gap=round_trip / fleet.vessels: q.level / cap * gap)
                 term(("weather", id(end.weather)),
-                     lambda w=end.weather: lambda: 0.0 if w.is_open else getattr(w, "mean_closure", 0.0))
+                     lambda w=end.weather: 0.0 if w.is_open else getattr(w, "mean_closure", 0.0))
             elif leg.mode == "transfer":
                 est.static_hours += mean_of(sc.links[leg.hops[0].link].travel_hours)
             else:
                 pipe = el.pipelines[leg.hops[0].link]
                 est.static_hours += mean_of(sc.links[leg.hops[0].link].travel_hours) + size["tonnes"] / pipe.tonnes_per_hour
-                term(("pipeline", id(pipe)), lambda p=pipe: lambda: sum(r.tonnes for r in p.server.queue) / p.tonnes_per_hour)
+                term(("pipeline", id(pipe)), lambda p=pipe: sum(r.tonnes for r in p.server.queue) / p.tonnes_per_hour)
         return est
 
     # ------------------------------------------------------------------ movement
