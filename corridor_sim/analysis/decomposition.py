@@ -102,12 +102,7 @@ def window_deliveries(raw: RawResult, deliveries: pd.DataFrame | None = None) ->
 def delivery_frame(raw: RawResult) -> pd.DataFrame:
     """The deliveries (consignment, flow, created, delivered, tonnes, teu), in the order they happened;
     `flow` categorical (read back from disk after a long run: 44 bytes a delivery)."""
-    from ..records import Delivery, to_frame
-
-    log = raw.deliveries
-    if hasattr(log, "table"):
-        return log.table(dictionary=("flow",)).to_pandas()
-    return to_frame(log, Delivery)
+    return raw.deliveries.table(dictionary=("flow",)).to_pandas()
 
 
 def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
