@@ -123,7 +123,7 @@ def visit_aggregates(raw: RawResult, deliveries: pd.DataFrame | None = None) -> 
     flow_index: dict[str, int] = {}
     node_index: dict[str, int] = {}
     destination = {f: spec.destination for f, spec in raw.scenario.flows.items()}
-    crossing: dict[int, float] = {}        # node code -> tonne-hours, in the order first crossed
+    crossing = np.zeros(0)                 # per node code (codes number the nodes in the order first crossed)
     sums: dict[tuple[int, int], list] = {}  # (flow code, node code) -> [visits, ExactSum × (offset + PARTS)]
     carry = None                           # visits of the window waiting for their consignment's next visit
     for table in raw.visits.batches(columns=_COLUMNS):
@@ -137,7 +137,8 @@ def visit_aggregates(raw: RawResult, deliveries: pd.DataFrame | None = None) -> 
         node = _codes(table.column("node"), node_index)
         flow = _codes(table.column("flow"), flow_index)
         # Crossing tonne-hours, visit by visit in recorded order (np.add.at adds in order).
-        _add_crossing(crossing, node, win.transit_tonne_hours[cid])
+        crossing = np.r_[crossing, np.zeros(len(node_index) - len(crossing))]   # the nodes first seen here
+        np.add.at(crossing, node, win.transit_tonne_hours[cid])
         cols = {c: table.column(c).to_numpy() for c in _COLUMNS[3:]}
         chunk = {"cid": cid, "flow": flow, "node": node, **cols}
         if carry is not None:
@@ -148,7 +149,7 @@ def visit_aggregates(raw: RawResult, deliveries: pd.DataFrame | None = None) -> 
         _accumulate(carry, np.zeros(len(carry["cid"])), win, sums)
     names = {code: name for name, code in node_index.items()}
     flows = {code: name for name, code in flow_index.items()}
-    return _breakdown(sums, win, names, flows), {names[k]: v for k, v in crossing.items()}
+    return _breakdown(sums, win, names, flows), {names[k]: float(v) for k, v in enumerate(crossing)}
 
 
 def _destination_codes(destination: dict[str, str], flow_index: dict, node_index: dict) -> np.ndarray:
@@ -157,20 +158,6 @@ def _destination_codes(destination: dict[str, str], flow_index: dict, node_index
     for f, code in flow_index.items():
         out[code] = node_index.get(destination.get(f), -1)
     return out
-
-
-def _add_crossing(crossing: dict[int, float], node: np.ndarray, tonne_hours: np.ndarray) -> None:
-    if not len(node):
-        return
-    seen, first = np.unique(node, return_index=True)
-    for code in seen[np.argsort(first, kind="stable")]:
-        crossing.setdefault(int(code), 0.0)
-    acc = np.zeros(max(crossing) + 1)
-    for code, value in crossing.items():
-        acc[code] = value
-    np.add.at(acc, node, tonne_hours)
-    for code in crossing:
-        crossing[code] = float(acc[code])
 
 
 def _complete(chunk: dict, win: WindowDeliveries, sums: dict, dest: np.ndarray) -> dict:
