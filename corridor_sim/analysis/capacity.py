@@ -161,7 +161,7 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
         for used, share in zip(used_by, shares):
             for key in used:
                 load[key] = load.get(key, 0.0) + flow.tonnes_per_year * share
-        for nodes, links, share in options:
+        for nodes, links, _ in options:
             for n in nodes:
                 key = f"nodes.{n}.station"
                 _add(g, ("in", n), ("out", n), caps[key]["tonnes_per_year"] if key in caps else float("inf"),
