@@ -282,15 +282,22 @@ class RecordLog:
 
     def batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """The rows in the order they were appended, one chunk (an Arrow table) at a time."""
-        if self._spill is not None:
-            if not self.closed:
-                raise RuntimeError(f"the {self.name} log is still being written")
-            reader = pq.ParquetFile(self._spill.path)
+        path = self._finished_spill()
+        if path is not None:
+            reader = pq.ParquetFile(path)
             for i in range(reader.num_row_groups):
                 yield reader.read_row_group(i, columns=columns)
             return
         table = rows_table(self._buf, self.schema)
         yield table.select(columns) if columns is not None else table
+
+    def _finished_spill(self) -> str | None:
+        """The spill file to read the rows from (None: they are all in memory)."""
+        if self._spill is None:
+            return None
+        if not self.closed:
+            raise RuntimeError(f"the {self.name} log is still being written")
+        return self._spill.path
 
     def __iter__(self) -> Iterator:
         make = self.row_type._make
@@ -300,10 +307,9 @@ class RecordLog:
     def table(self, columns: list[str] | None = None, dictionary: tuple[str, ...] = ()) -> pa.Table:
         """All rows as one Arrow table; the `dictionary` columns dictionary-encoded (a column of
         a few distinct strings then costs 4 bytes a row, and reads into pandas as categorical)."""
-        if self._spill is not None:
-            if not self.closed:
-                raise RuntimeError(f"the {self.name} log is still being written")
-            return pq.read_table(self._spill.path, columns=columns, read_dictionary=list(dictionary) or None)
+        path = self._finished_spill()
+        if path is not None:
+            return pq.read_table(path, columns=columns, read_dictionary=list(dictionary) or None)
         table = rows_table(self._buf, self.schema)
         if columns is not None:
             table = table.select(columns)
