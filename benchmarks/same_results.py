@@ -7,7 +7,8 @@ The digest of a run is its `summary.json` (without `runtime_seconds` and `git_co
 fields that differ between identical runs) and the SHA-256 of each of its Parquet files. `check`
 requires every value of OLD to be in NEW, equal to the last bit, and every Parquet file to be
 identical byte for byte; NEW may add fields (a refactoring may add a field, never change one).
-Default scenarios: every shipped scenario, the M/M/c validation station and the benchmark tandem.
+Default scenarios: every shipped scenario, the M/M/c validation station, the benchmark tandem, and
+the 2030 target with a disruption of every kind.
 
 It imports only `corridor_sim.api.run`, which every commit has, so the same file runs on both.
 """
@@ -24,16 +25,28 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.yaml")) + [
     "scenarios/validation/mmc.yaml", "benchmarks/scenarios/tandem.yaml"]
 VARYING = ("runtime_seconds", "git_commit")
+# The 2030 target with a disruption of every kind of target (no shipped scenario has one).
+DISRUPTED = ("scenarios/target_2030.yaml", [
+    "name=target_2030_disrupted",
+    "disruptions={ferry_wear: {target: fleets.caspian_ferries, mtbf_hours: 900, mttr_hours: 48},"
+    " btk_works: {target: links.tbilisi_akhalkalaki, closures: [{start: 2030-06-01, end: 2030-06-08}]},"
+    " alat_strike: {target: nodes.alat, closures: [{start: 2030-03-01, end: 2030-03-03}]},"
+    " dostyk_outage: {target: nodes.dostyk.station, mtbf_hours: 500, mttr_hours: 6},"
+    " aktau_crane: {target: nodes.aktau.berths.containers, mtbf_hours: 700, mttr_hours: 12},"
+    " btc_pump: {target: links.sangachal_ceyhan, mtbf_hours: 3000, mttr_hours: 24}}"])
 
 
 def digest(out: Path, scenarios: list[str]) -> None:
     from corridor_sim.api import run
 
     doc = {}
+    runs = [(name, name, []) for name in scenarios]
+    if not scenarios:
+        runs = [(name, name, []) for name in DEFAULT] + [("target_2030 disrupted", *DISRUPTED)]
     with tempfile.TemporaryDirectory() as tmp:
-        for i, name in enumerate(scenarios):
+        for i, (name, path, overrides) in enumerate(runs):
             run_dir = Path(tmp) / f"run{i}"
-            run(str(ROOT / name), out=run_dir)
+            run(str(ROOT / path), overrides=overrides, out=run_dir)
             summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
             for key in VARYING:
                 summary.pop(key, None)
@@ -80,7 +93,7 @@ def check(old_file: Path, new_file: Path) -> int:
 if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) >= 2 and args[0] == "digest":
-        digest(Path(args[1]), args[2:] or DEFAULT)
+        digest(Path(args[1]), args[2:])
     elif len(args) == 3 and args[0] == "check":
         sys.exit(check(Path(args[1]), Path(args[2])))
     else:
