@@ -176,7 +176,8 @@ class CorridorModel:
                 # Another path between the same ends: name it by its stations (or all its nodes).
                 via = [h.destination for h in leg.hops[:-1] if h.destination in self.el.train_stations]
                 name += " via " + ",".join(via or [h.destination for h in leg.hops[:-1]])
-            monitor = ResourceMonitor(name, "train_formation", 1, self.warmup, (leg.start,))
+            monitor = ResourceMonitor(name, "train_formation", f"nodes.{leg.start}.train_formation", 1, self.warmup,
+                                      (leg.start,))
             self.monitors.append(monitor)
             queue = BatchQueue(self.env, "wagons", monitor)
             monitor.backlog = lambda q=queue: sum(c.tonnes for c in q.items)

@@ -70,16 +70,17 @@ class ElementBuilder:
         self.reserve_yard = reserve_yard
         self.el = Elements()
 
-    def monitor(self, name: str, kind: str, capacity: float, nodes: tuple[str, ...] = ()) -> ResourceMonitor:
-        m = ResourceMonitor(name, kind, capacity, self.warmup, nodes)
+    def monitor(self, name: str, kind: str, element: str, capacity: float, nodes: tuple[str, ...] = ()
+                ) -> ResourceMonitor:
+        m = ResourceMonitor(name, kind, element, capacity, self.warmup, nodes)
         self.el.monitors.append(m)
         return m
 
     def sampler(self, spec, stream: str, scale: float = 1.0) -> Sampler:
         return Sampler(spec, self.streams.generator(stream), scale)
 
-    def server(self, name: str, kind: str, capacity: int, nodes: tuple[str, ...] = ()) -> Server:
-        server = Server(self.env, capacity, self.monitor(name, kind, capacity, nodes))
+    def server(self, name: str, kind: str, element: str, capacity: int, nodes: tuple[str, ...] = ()) -> Server:
+        server = Server(self.env, capacity, self.monitor(name, kind, element, capacity, nodes))
         server.monitor.backlog = lambda: sum(r.tonnes for r in server.queue)
         return server
 
@@ -96,15 +97,16 @@ class ElementBuilder:
         for nid, node in sc.nodes.items():
             if node.station is not None:
                 st = node.station
-                server = self.server(f"station:{nid}", "station", st.servers, (nid,))
+                server = self.server(f"station:{nid}", "station", f"nodes.{nid}.station", st.servers, (nid,))
                 service = self.sampler(st.service_hours, f"station/{nid}/service")
                 dwell = self.sampler(st.dwell_hours, f"station/{nid}/dwell", scale=sc.dwell_factor)
                 stations = el.train_stations if st.serves == "train" else el.consignment_stations
                 stations[nid] = Station(server, service, dwell)
             if node.berths:
                 name = f"weather:{nid}"
-                monitor = (self.monitor(name, "weather", 1, (nid,)) if node.weather
-                           else ResourceMonitor(name, "weather", 1, self.warmup, (nid,)))
+                element = f"nodes.{nid}.weather"
+                monitor = (self.monitor(name, "weather", element, 1, (nid,)) if node.weather
+                           else ResourceMonitor(name, "weather", element, 1, self.warmup, (nid,)))
                 el.weather[nid] = PortWeather(self.env, node.weather, self.calendar,
                                               UnitExponential(self.streams.generator(f"weather/{nid}")), monitor)
             if node.yard is not None:
@@ -112,7 +114,7 @@ class ElementBuilder:
                     cap = getattr(node.yard, f"capacity_{unit}")
                     if cap is not None:
                         el.yards[(nid, unit)] = Yard(self.env, unit, cap,
-                                                     self.monitor(f"yard:{nid}.{unit}", "yard", cap, (nid,)))
+                                                     self.monitor(f"yard:{nid}.{unit}", "yard", f"nodes.{nid}.yard", cap, (nid,)))
 
     def _links(self) -> None:
         sc, el = self.sc, self.el
@@ -125,18 +127,20 @@ class ElementBuilder:
             prefix = f"rail:{lid}:" if parallel else "rail:"
             if link.tracks == 1:
                 # Single track: one set of paths for trains of both directions.
-                slot = self.server(f"{prefix}{link.from_}<->{link.to}", "rail_section", 1, (link.from_, link.to))
+                slot = self.server(f"{prefix}{link.from_}<->{link.to}", "rail_section", f"links.{lid}", 1,
+                                   (link.from_, link.to))
                 for a in (link.from_, link.to):
                     el.sections[(lid, a)] = RailSection(slot, headway, travel)
             else:
                 for a, b in ((link.from_, link.to), (link.to, link.from_)):
-                    slot = self.server(f"{prefix}{a}->{b}", "rail_section", 1, (a,))
+                    slot = self.server(f"{prefix}{a}->{b}", "rail_section", f"links.{lid}", 1, (a,))
                     el.sections[(lid, a)] = RailSection(slot, headway, travel)
         for lid, link in sc.links.items():
             if isinstance(link, TransferLink):
                 el.transfer_time[lid] = self.sampler(link.travel_hours, f"transfer/{lid}")
             elif isinstance(link, PipelineLink):
-                el.pipelines[lid] = Pipeline(self.server(f"pipeline:{lid}", "pipeline", 1, (link.from_,)),
+                el.pipelines[lid] = Pipeline(self.server(f"pipeline:{lid}", "pipeline", f"links.{lid}", 1,
+                                                         (link.from_,)),
                                              link.capacity_tonnes_per_year / (365.0 * HOURS_PER_DAY),
                                              self.sampler(link.travel_hours, f"pipeline/{lid}"))
 
@@ -147,13 +151,14 @@ class ElementBuilder:
                 continue
             spec = sc.fleets[link.fleet]
             el.fleet_unit[link.fleet] = spec.unit
-            monitor = self.monitor(f"fleet:{link.fleet}", "fleet", spec.vessels, (link.from_, link.to))
+            monitor = self.monitor(f"fleet:{link.fleet}", "fleet", f"fleets.{link.fleet}", spec.vessels,
+                                   (link.from_, link.to))
             ends = []
             for port in (link.from_, link.to):
                 group_id, group = next((g, b) for g, b in sc.nodes[port].berths.items() if b.handles == spec.unit)
                 key = f"berths:{port}.{group_id}"
                 if key not in el.berths:  # fleets of one unit share a port's berths
-                    el.berths[key] = self.server(key, "berth", group.count, (port,))
+                    el.berths[key] = self.server(key, "berth", f"nodes.{port}.berths.{group_id}", group.count, (port,))
                 queue = BatchQueue(self.env, spec.unit, monitor)
                 el.queues.append(queue)
                 end = PortEnd(port, el.berths[key], group.rate_per_hour, group.fixed_hours, el.weather[port], queue)
@@ -169,7 +174,8 @@ class ElementBuilder:
     def _rolling_stock(self) -> None:
         for pid, spec in self.sc.rolling_stock.items():
             pool = RollingStockPool(self.env, pid, spec.count, spec.per_train,
-                                    self.monitor(f"stock:{pid}", "rolling_stock", spec.count, tuple(spec.formed_at)))
+                                    self.monitor(f"stock:{pid}", "rolling_stock", f"rolling_stock.{pid}", spec.count,
+                                                 tuple(spec.formed_at)))
             for nid in spec.formed_at:
                 self.el.pools_at.setdefault(nid, []).append(pool)
 
@@ -195,7 +201,8 @@ class ElementBuilder:
                 port = parts[1]
                 group = sc.nodes[port].berths[parts[3]]
                 key = f"berths:{port}.{parts[3]}"
-                server = el.berths.get(key) or self.server(key, "berth", group.count, (port,))
+                server = el.berths.get(key) or self.server(key, "berth", f"nodes.{port}.berths.{parts[3]}", group.count,
+                                                          (port,))
                 target = ServerOutages(self.env, [server])
             start_disruption(self.env, spec, target, sc.start_date,
                              lambda k, did=did: UnitExponential(self.streams.generator(f"disruption/{did}/{k}")))

@@ -54,13 +54,15 @@ class ResourceMonitor:
     """
 
     __slots__ = (
-        "name", "kind", "capacity", "start", "queue", "busy",
+        "name", "kind", "element", "capacity", "start", "queue", "busy",
         "arrivals", "waits", "wait_sum", "wait_tonne_hours", "notes", "_pending", "_pending_since",
         "down", "backlog", "samples", "nodes",
     )
 
-    def __init__(self, name: str, kind: str, capacity: float, start: float, nodes: tuple[str, ...] = ()):
+    def __init__(self, name: str, kind: str, element: str, capacity: float, start: float,
+                 nodes: tuple[str, ...] = ()):
         self.name = name
+        self.element = element  # the scenario path of the element it belongs to: links.kuryk_alat, nodes.aktau.yard
         self.nodes = nodes      # where consignments wait for it (to relate its waits to the flows there)
         self.kind = kind
         self.capacity = capacity
@@ -121,6 +123,7 @@ class ResourceMonitor:
         return {
             "name": self.name,
             "kind": self.kind,
+            "element": self.element,
             "nodes": list(self.nodes),
             "capacity": self.capacity,
             "utilization": min(1.0, self.busy.mean(end) / self.capacity) if self.capacity else 0.0,
