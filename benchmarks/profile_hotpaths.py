@@ -40,23 +40,23 @@ def area(filename: str) -> str:
 
 
 def profile(path: Path, out) -> None:
-    from corridor_sim.api import run_scenario
+    from corridor_sim.api import simulate
     from corridor_sim.scenario import load_scenario
 
     sc, resolved = load_scenario(path)
     t0 = time.perf_counter()
-    run_scenario(sc, resolved)
+    simulate(sc, resolved)
     plain = time.perf_counter() - t0
     prof = cProfile.Profile()
     prof.enable()
-    result = run_scenario(sc, resolved)
+    result = simulate(sc, resolved)
     prof.disable()
     stats = pstats.Stats(prof)
     total = sum(v[2] for v in stats.stats.values())  # self time
     by_area: dict[str, float] = defaultdict(float)
     for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():
         by_area[area(filename)] += tottime
-    print(f"\n=== {path.relative_to(ROOT)}: run_scenario {plain:.2f} s unprofiled, "
+    print(f"\n=== {path.relative_to(ROOT)}: simulate {plain:.2f} s unprofiled, "
           f"{result.summary.get('events', 0):,} SimPy events ===", file=out)
     print("self time by area (cProfile):", file=out)
     for name, t in sorted(by_area.items(), key=lambda kv: -kv[1])[:14]:
@@ -75,13 +75,13 @@ def tree(path: Path, out) -> None:
     except ImportError:
         print("(pyinstrument is not installed: pip install pyinstrument)", file=out)
         return
-    from corridor_sim.api import run_scenario
+    from corridor_sim.api import simulate
     from corridor_sim.scenario import load_scenario
 
     sc, resolved = load_scenario(path)
     p = Profiler(interval=0.001)
     p.start()
-    run_scenario(sc, resolved)
+    simulate(sc, resolved)
     p.stop()
     print(p.output_text(unicode=False, color=False), file=out)
 

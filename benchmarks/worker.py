@@ -39,12 +39,12 @@ def current_rss_mb() -> float:
 
 
 def _run(args) -> dict:
-    from corridor_sim.api import run_scenario
+    from corridor_sim.api import simulate
     from corridor_sim.scenario import load_scenario
 
     sc, resolved = load_scenario(args.scenario, args.set)
     t0, c0 = time.perf_counter(), time.process_time()
-    result = run_scenario(sc, resolved)
+    result = simulate(sc, resolved)
     run_seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     s = result.summary
     k = s["kpis"]
@@ -57,7 +57,7 @@ def _run(args) -> dict:
         "delivered_consignments": s["mass_balance"]["delivered_consignments"],
         "delivered_tonnes_per_year": k["delivered_tonnes_per_year"]["mean"],
         "demand_tonnes_per_year": sum(f["mean"] for f in k["demand_tonnes_per_year_by_flow"].values()),
-        "visits": len(result.raw.visits),
+        "visits": len(result.records.visits),
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -85,7 +85,7 @@ def _replications(args) -> dict:
 
 
 def _loop(args) -> dict:
-    from corridor_sim.api import run_scenario
+    from corridor_sim.api import simulate
     from corridor_sim.scenario import load_scenario
 
     sc, resolved = load_scenario(args.scenario, args.set)
@@ -93,7 +93,7 @@ def _loop(args) -> dict:
     seconds = []
     for rep in range(args.replications):
         t0 = time.perf_counter()
-        result = run_scenario(sc, resolved, replication=rep)
+        result = simulate(sc, resolved, replication=rep)
         seconds.append(time.perf_counter() - t0)
         del result
         rss.append(current_rss_mb())

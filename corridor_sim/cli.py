@@ -188,10 +188,10 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
         _run_replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
                           plots, run_timeout)
         return
-    from .api import run_scenario
     from .experiment import ExperimentError
     from .experiment.executors import RunTimedOut, check_options, time_limit
     from .output import write_run
+    from .simulate import simulate
 
     try:
         check_options(workers, executor, scheduler, run_timeout)
@@ -222,13 +222,13 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
 
         try:
             with time_limit(run_timeout):
-                result = run_scenario(sc, resolved, progress=progress, source=str(scenario))
+                result = simulate(sc, resolved, progress=progress, source=str(scenario))
         except RunTimedOut as exc:
             bar.stop()
             click.echo(f"error: {exc}; nothing written to {out}", err=True)
             sys.exit(1)
     try:
-        write_run(out, result.summary, resolved, result.raw, extra=_plots_into(result) if plots else None)
+        write_run(out, result.summary, resolved, result.records, extra=_plots_into(result) if plots else None)
     except OSError as exc:
         _cannot_write(out, exc)
     if not quiet:

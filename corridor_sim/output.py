@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .recording import samples_table, write_samples
-from .records import Delivery, ResourceSample, TrainRun, Visit, Voyage, to_frame
+from .records import Delivery, ResourceSample, RunRecords, TrainRun, Visit, Voyage, to_frame
 
 SUMMARY = "summary.json"
 VISITS = "visits.parquet"
@@ -40,28 +40,28 @@ def _json_safe(obj):
     return obj
 
 
-def _record_logs(raw) -> dict:
-    return {VISITS: raw.visits, DELIVERIES: raw.deliveries, TRAINS: raw.trains, VOYAGES: raw.voyages}
+def _record_logs(records: RunRecords) -> dict:
+    return {f"{name}.parquet": log for name, log in records.logs().items()}
 
 
-def record_frames(raw) -> dict:
+def record_frames(records: RunRecords) -> dict:
     """A run's records as DataFrames, keyed by their file name in the run directory
     (read back from the spill files of a long run)."""
-    frames = {name: to_frame(rows, RECORD_FILES[name]) for name, rows in _record_logs(raw).items()}
-    frames[SAMPLES] = samples_table(raw.monitors).to_pandas()
+    frames = {name: to_frame(rows, RECORD_FILES[name]) for name, rows in _record_logs(records).items()}
+    frames[SAMPLES] = samples_table(records.resources).to_pandas()
     return {name: frames[name] for name in RECORD_FILES}
 
 
-def write_run(out: Path, summary: dict, resolved: dict, raw, extra=None) -> Path:
+def write_run(out: Path, summary: dict, resolved: dict, records: RunRecords, extra=None) -> Path:
     """The run directory of a run in this process. The records it spilled to disk are taken
     over as they are (a hard link or a copy of each spill file), never read back into memory."""
 
-    def records(tmp: Path) -> None:
-        for name, log in _record_logs(raw).items():
+    def write_records(tmp: Path) -> None:
+        for name, log in _record_logs(records).items():
             log.save(tmp / name)
-        write_samples(raw.monitors, tmp / SAMPLES)
+        write_samples(records.resources, tmp / SAMPLES)
 
-    return _write_run_dir(out, summary, resolved, records, extra)
+    return _write_run_dir(out, summary, resolved, write_records, extra)
 
 
 def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict, extra=None) -> Path:

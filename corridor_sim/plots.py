@@ -193,10 +193,10 @@ def load_run(source) -> RunData:
     """
     if isinstance(source, RunData):
         return source
-    if hasattr(source, "raw") and hasattr(source, "summary") and hasattr(source, "resolved"):
+    if hasattr(source, "records") and hasattr(source, "summary") and hasattr(source, "resolved"):
         from .output import record_frames
 
-        return RunData(source.summary, source.resolved, None, [], dict(record_frames(source.raw)))
+        return RunData(source.summary, source.resolved, None, [], dict(record_frames(source.records)))
     path = Path(source)
     if not path.exists():
         raise NotARunDirectory(f"{path}: no such directory")

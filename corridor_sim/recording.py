@@ -157,12 +157,10 @@ def _sweep_orphans(where: Path) -> None:
             pass
 
 
-def discard_logs(raw) -> None:
-    """Remove the spill files of a run's records now (a worker process that has sent them on)."""
-    for name in ("visits", "deliveries", "trains", "voyages"):
-        log = getattr(raw, name, None)
-        if isinstance(log, RecordLog):
-            log.discard()
+def discard_logs(logs) -> None:
+    """Remove the spill files of a run's record logs now (a worker process that has sent them on)."""
+    for log in logs:
+        log.discard()
 
 
 def _alive(pid: int) -> bool:
@@ -365,26 +363,27 @@ SAMPLES_SCHEMA = pa.schema([("resource", pa.string()), ("kind", pa.string()), ("
                             ("queue", pa.float64()), ("busy", pa.float64())])
 
 
-def _monitor_samples(m) -> pa.Table:
+def _resource_samples(m) -> pa.Table:
     t, q, b = m.samples.arrays()
     n = len(t)
     return pa.Table.from_arrays([pa.array([m.name] * n, type=pa.string()), pa.array([m.kind] * n, type=pa.string()),
                                  pa.array(t), pa.array(q), pa.array(b)], schema=SAMPLES_SCHEMA)
 
 
-def samples_table(monitors) -> pa.Table:
-    """Every monitor's samples, monitor by monitor, as the table of samples.parquet."""
-    tables = [_monitor_samples(m) for m in monitors]
+def samples_table(resources) -> pa.Table:
+    """Every resource's samples (`records.ResourceSnapshot`s), resource by resource, as the table of
+    samples.parquet."""
+    tables = [_resource_samples(m) for m in resources]
     return pa.concat_tables(tables) if tables else SAMPLES_SCHEMA.empty_table()
 
 
-def write_samples(monitors, dest: Path) -> None:
-    """samples.parquet, one monitor at a time (one row group each): memory for one resource's days."""
+def write_samples(resources, dest: Path) -> None:
+    """samples.parquet, one resource at a time (one row group each): memory for one resource's days."""
     with pq.ParquetWriter(dest, SAMPLES_SCHEMA) as writer:
         wrote = False
-        for m in monitors:
+        for m in resources:
             if len(m.samples):
-                writer.write_table(_monitor_samples(m))
+                writer.write_table(_resource_samples(m))
                 wrote = True
         if not wrote:
             writer.write_table(SAMPLES_SCHEMA.empty_table())

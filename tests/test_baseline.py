@@ -73,7 +73,7 @@ def test_kuryk_closes_about_half_of_november_and_december(baseline):
     against the mean of the scenario's monthly shares (14.1%)."""
     nov = (dt.date(2024, 11, 1) - dt.date(2023, 11, 1)).days * 24.0
     jan = (dt.date(2025, 1, 1) - dt.date(2023, 11, 1)).days * 24.0
-    closed = [s.busy for s in baseline.raw.samples if s.resource == "weather:kuryk" and nov <= s.time < jan]
+    closed = [s.busy for s in baseline.records.samples if s.resource == "weather:kuryk" and nov <= s.time < jan]
     assert len(closed) == 61
     assert sum(closed) / len(closed) == pytest.approx(0.5, abs=0.2)   # spells of 60 h: few independent days
     weather = next(r for r in baseline.summary["resources"] if r["name"] == "weather:kuryk")

@@ -27,7 +27,7 @@ def _resource(result, name):
 
 
 def test_vessels_carry_cargo_both_ways(two_way):
-    voyages = two_way.raw.voyages
+    voyages = two_way.records.voyages
     west = [v for v in voyages if v.fleet == "ferries" and v.origin == "port_e" and v.load > 0]
     east = [v for v in voyages if v.fleet == "ferries" and v.origin == "port_w" and v.load > 0]
     assert west and east
@@ -38,7 +38,7 @@ def test_single_track_is_one_set_of_paths_for_both_directions(two_way):
     names = [r["name"] for r in two_way.summary["resources"] if r["kind"] == "rail_section"]
     assert "rail:east<->junction" in names
     assert "rail:east->junction" not in names and "rail:junction->east" not in names
-    trains = two_way.raw.trains
+    trains = two_way.records.trains
     assert any(t.origin == "east" for t in trains) and any(t.destination == "east" for t in trains)
 
 
@@ -88,7 +88,7 @@ def test_a_short_wagon_pool_holds_trains_and_the_empties_come_back():
         "locos: {count: 2, per_train: one, formed_at: [east]}}"])
     stock = _resource(result, "stock:flats")
     assert stock["arrivals"] > 0 and stock["mean_wait_hours"] > 1.0
-    empties = [t for t in result.raw.trains if t.consignments == 0]
+    empties = [t for t in result.records.trains if t.consignments == 0]
     assert empties and all(t.origin == "west" or t.origin == "port_e" for t in empties)
     assert result.summary["mass_balance"]["balanced"]
     plenty = run(TWO_WAY, overrides=[
@@ -120,14 +120,14 @@ def test_no_vessel_sails_from_a_closed_port():
     result = run(TWO_WAY, overrides=[
         "disruptions={strike: {target: nodes.port_e, closures: [{start: 2030-04-01, end: 2030-04-15}]}}"])
     start, end = 90 * 24.0, 104 * 24.0
-    sailed = [v for v in result.raw.voyages if v.origin == "port_e" and start < v.departed < end]
+    sailed = [v for v in result.records.voyages if v.origin == "port_e" and start < v.departed < end]
     assert not sailed
 
 
 def test_vessel_breakdowns_cost_voyages(two_way):
     broken = run(TWO_WAY, overrides=["disruptions={engines: {target: fleets.ferries, mtbf_hours: 300, mttr_hours: 300}}"])
-    assert len([v for v in broken.raw.voyages if v.fleet == "ferries"]) < \
-        len([v for v in two_way.raw.voyages if v.fleet == "ferries"])
+    assert len([v for v in broken.records.voyages if v.fleet == "ferries"]) < \
+        len([v for v in two_way.records.voyages if v.fleet == "ferries"])
 
 
 def test_half_the_border_dwell_halves_the_time_spent_there():

@@ -105,7 +105,7 @@ def test_progress_reporting_does_not_change_the_run():
     calls = []
     with_progress = run(MINI, progress=lambda done, total: calls.append(done))
     without = run(MINI)
-    assert calls and calls[-1] == pytest.approx(with_progress.raw.end_hours)
+    assert calls and calls[-1] == pytest.approx(with_progress.records.end_hours)
     assert with_progress.summary["kpis"] == without.summary["kpis"]
 
 
@@ -117,8 +117,8 @@ def test_another_seed_gives_another_sample_path():
 
 def test_streams_are_named_so_adding_a_flow_leaves_the_others_alone():
     """The demand of one flow does not depend on which other flows exist."""
-    both = run(MINI).raw
-    only = run(MINI, overrides=["flows.boxes_west=null"]).raw
+    both = run(MINI).records
+    only = run(MINI, overrides=["flows.boxes_west=null"]).records
     created_both = sorted(d.created for d in both.deliveries if d.flow == "wagons_west")[:20]
     created_only = sorted(d.created for d in only.deliveries if d.flow == "wagons_west")[:20]
     assert created_both == created_only

@@ -155,7 +155,7 @@ def test_workers_copied_from_a_process_holding_results_leave_its_spill_files_alo
         "from corridor_sim.api import run\n"
         "from corridor_sim.experiment import run_replications\n"
         f"held = run({str(MINI)!r})\n"
-        "path = held.raw.visits.spill_path\n"
+        "path = held.records.visits.spill_path\n"
         f"run_replications({str(MINI)!r}, replications=4, workers=2)\n"
         "assert os.path.exists(path), 'a worker removed the caller’s spill file'\n"
         "print(len(held.visits))\n"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import corridor_sim.api
+import corridor_sim.experiment.tasks
 from corridor_sim.cli import cli
 from corridor_sim.experiment import ExperimentInterrupted, run_replications, sweep
 
@@ -19,11 +19,11 @@ from conftest import DATA
 
 MINI = DATA / "mini_corridor.yaml"
 VARY = ["fleets.ferries.vessels=1,2"]
-REAL_RUN = corridor_sim.api.run_scenario
+REAL_RUN = corridor_sim.experiment.tasks.simulate
 
 
 class CountingRuns:
-    """Stands in for run_scenario: counts the runs, and can stop or break one of them."""
+    """Stands in for simulate: counts the runs, and can stop or break one of them."""
 
     def __init__(self, interrupt_at: int | None = None, fail=None):
         self.calls = []
@@ -53,7 +53,7 @@ def uninterrupted(tmp_path_factory):
 def test_ctrl_c_keeps_the_finished_runs_and_resume_runs_only_the_rest(monkeypatch, tmp_path, uninterrupted):
     out = tmp_path / "sweep"
     runs = CountingRuns(interrupt_at=4)
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     with pytest.raises(KeyboardInterrupt) as caught:
         sweep(MINI, VARY, replications=3, out=out)
     assert isinstance(caught.value, ExperimentInterrupted) and caught.value.finished == 3
@@ -63,7 +63,7 @@ def test_ctrl_c_keeps_the_finished_runs_and_resume_runs_only_the_rest(monkeypatc
     assert not list(tmp_path.glob(".*")), "no temporary directory left behind"
 
     runs = CountingRuns()
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     result = sweep(MINI, VARY, replications=3, out=out, resume=True)
     assert runs.calls == [(2, 0), (2, 1), (2, 2)]          # only the unfinished point ran
     assert len(result.results.run_id.unique()) == 6
@@ -71,7 +71,7 @@ def test_ctrl_c_keeps_the_finished_runs_and_resume_runs_only_the_rest(monkeypatc
 
     # Resuming a finished sweep runs nothing.
     runs = CountingRuns()
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     sweep(MINI, VARY, replications=3, out=out, resume=True)
     assert runs.calls == []
 
@@ -80,7 +80,7 @@ def test_resume_reruns_a_run_whose_scenario_changed(monkeypatch, tmp_path):
     out = tmp_path / "reps"
     run_replications(MINI, replications=2, out=out)
     runs = CountingRuns()
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     run_replications(MINI, replications=3, out=out, resume=True)
     assert runs.calls == [(2, 2)]                           # one more replication
     run_replications(MINI, replications=3, out=out, resume=True, overrides=["fleets.ferries.vessels=3"])
@@ -91,7 +91,7 @@ def test_resume_reruns_a_run_whose_scenario_changed(monkeypatch, tmp_path):
 def test_a_failing_run_is_recorded_and_the_others_finish(monkeypatch, tmp_path):
     out = tmp_path / "sweep"
     runs = CountingRuns(fail=lambda sc, rep: sc.fleets["ferries"].vessels == 2 and rep == 1)
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     result = sweep(MINI, VARY, replications=3, out=out)
     assert len(runs.calls) == 6
     assert [f["run_id"] for f in result.info["failed"]] == ["g001-r0001"]
@@ -113,20 +113,20 @@ def test_a_failing_run_is_recorded_and_the_others_finish(monkeypatch, tmp_path):
 
     # A failed run is not finished: --resume runs it again.
     runs = CountingRuns()
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     result = sweep(MINI, VARY, replications=3, out=out, resume=True)
     assert runs.calls == [(2, 1)] and result.info["failed"] == []
 
 
 def test_the_command_line_reports_failures_and_interruptions(monkeypatch, tmp_path):
     out = tmp_path / "reps"
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", CountingRuns(fail=lambda sc, rep: rep == 0))
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", CountingRuns(fail=lambda sc, rep: rep == 0))
     result = CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out), "--replications", "2", "--quiet"])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: 1 of 2 replications failed (see {out}/replications/*/error.txt)"
     assert json.loads((out / "summary.json").read_text())["replications_ok"] == 1
 
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", CountingRuns(interrupt_at=2))
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", CountingRuns(interrupt_at=2))
     out2 = tmp_path / "stopped"
     result = CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out2), "--replications", "3", "--quiet"])
     assert result.exit_code == 130
@@ -139,7 +139,7 @@ def test_resume_of_a_single_run_that_is_already_there_does_nothing(monkeypatch, 
     assert CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out), "--quiet"]).exit_code == 0
     written = (out / "summary.json").stat().st_mtime_ns
     runs = CountingRuns()
-    monkeypatch.setattr(corridor_sim.api, "run_scenario", runs)
+    monkeypatch.setattr(corridor_sim.experiment.tasks, "simulate", runs)
     result = CliRunner().invoke(cli, ["run", str(MINI), "--out", str(out), "--resume"], terminal_width=160)
     assert result.exit_code == 0 and "already holds this run (--resume): nothing to do" in result.output
     assert runs.calls == [] and (out / "summary.json").stat().st_mtime_ns == written

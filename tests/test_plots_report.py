@@ -76,7 +76,7 @@ def test_plots_are_written_inside_the_atomic_write_so_a_failure_leaves_the_old_r
     from corridor_sim.output import write_run
 
     out = tmp_path / "run"
-    write_run(out, mini_corridor.summary, mini_corridor.resolved, mini_corridor.raw)
+    write_run(out, mini_corridor.summary, mini_corridor.resolved, mini_corridor.records)
     before = sorted(p.name for p in out.iterdir())
 
     def broken_plots(tmp: Path) -> None:
@@ -84,7 +84,7 @@ def test_plots_are_written_inside_the_atomic_write_so_a_failure_leaves_the_old_r
         raise RuntimeError("the plotting failed")
 
     with pytest.raises(RuntimeError):
-        write_run(out, mini_corridor.summary, mini_corridor.resolved, mini_corridor.raw, extra=broken_plots)
+        write_run(out, mini_corridor.summary, mini_corridor.resolved, mini_corridor.records, extra=broken_plots)
     assert sorted(p.name for p in out.iterdir()) == before  # the previous complete run, untouched
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no temporary directory left
 
@@ -278,7 +278,7 @@ def test_report_of_replications_gives_the_intervals(reps_dir):
 def test_report_draws_the_figures_itself_when_the_run_has_none(mini_corridor, tmp_path):
     from corridor_sim.output import write_run
 
-    out = write_run(tmp_path / "bare", mini_corridor.summary, mini_corridor.resolved, mini_corridor.raw)
+    out = write_run(tmp_path / "bare", mini_corridor.summary, mini_corridor.resolved, mini_corridor.records)
     page = parse(render_report(out))
     assert len(page.imgs) == len(FIGURES) and all(len(src) > 20_000 for src in page.imgs)
 

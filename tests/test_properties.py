@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corridor_sim.api import run_scenario
+from corridor_sim.api import simulate
 from corridor_sim.cli import cli
 from corridor_sim.output import _json_safe
 from corridor_sim.scenario.loader import validate
@@ -43,14 +43,14 @@ FAST = settings(max_examples=40, deadline=None, derandomize=CI, suppress_health_
 
 def _run(scenario: dict):
     sc = validate(copy.deepcopy(scenario), "generated.yaml")   # valid by construction: this must not raise
-    return run_scenario(sc, scenario, source="generated.yaml")
+    return simulate(sc, scenario, source="generated.yaml")
 
 
 @FAST
 @given(scenarios())
 def test_random_valid_scenarios_keep_their_books(scenario):
     result = _run(scenario)
-    raw, s = result.raw, result.summary
+    raw, s = result.records, result.summary
 
     # Nothing created or lost: generated = delivered + in the corridor, to the tonne, each consignment once.
     mb = s["mass_balance"]

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from corridor_sim.analysis.queueing import erlang_c, mmc_mean_queue, mmc_mean_wait
-from corridor_sim.api import run_scenario
+from corridor_sim.api import simulate
 from corridor_sim.scenario import load_scenario
 
 from conftest import ROOT
@@ -50,7 +50,7 @@ def _station_waits(servers: int, arrivals_per_hour: float, mean_service_hours: f
     sc, resolved = load_scenario(MMC, sets)
     waits, queues = [], []
     for rep in range(REPLICATIONS):
-        summary = run_scenario(sc, resolved, replication=rep).summary
+        summary = simulate(sc, resolved, replication=rep).summary
         station = next(r for r in summary["resources"] if r["name"] == f"station:{node}")
         waits.append(station["mean_wait_hours"])
         queues.append(station["mean_queue"])

@@ -42,10 +42,10 @@ def tiny_chunks(monkeypatch, tmp_path):
 @pytest.mark.parametrize("scenario", [MINI, TWO_WAY], ids=["mini_corridor", "two_way"])
 def test_the_results_do_not_depend_on_the_chunk_size(scenario, tmp_path, tiny_chunks, monkeypatch):
     chunked = run(scenario, out=tmp_path / "chunked")
-    assert chunked.raw.visits.spill_path is not None, "7-row chunks: the visits went to disk"
+    assert chunked.records.visits.spill_path is not None, "7-row chunks: the visits went to disk"
     monkeypatch.delenv("CORRIDOR_SIM_CHUNK_ROWS")
     whole = run(scenario, out=tmp_path / "whole")
-    assert whole.raw.visits.spill_path is None, "the default chunk holds this short run in memory"
+    assert whole.records.visits.spill_path is None, "the default chunk holds this short run in memory"
 
     assert _without_runtime(chunked.summary) == _without_runtime(whole.summary)
     for name in RECORD_FILES:
@@ -59,7 +59,7 @@ def test_the_breakdown_read_chunk_by_chunk_is_the_whole_table_computation(tiny_c
     """The streaming pass gives exactly what pandas computes from all the visits at once."""
     result = run(TWO_WAY)
     v, d = result.visits, result.deliveries
-    raw = result.raw
+    raw = result.records
     window = d[(d.delivered >= raw.warmup_hours) & (d.delivered < raw.end_hours)]
     v = visit_components(v[v.consignment.isin(window.consignment)])   # the whole-table pandas computation
     assert sorted(v.flow.unique()) == sorted(result.summary["transit_breakdown"])   # every flow, checked below
@@ -111,8 +111,8 @@ def test_spill_files_are_removed_when_the_results_are_dropped_or_the_process_end
         import gc, os
         from corridor_sim.api import run
         r = run({str(MINI)!r})
-        assert r.raw.visits.spill_path is not None and not os.path.exists({str(orphan)!r})
-        first = r.raw.visits.spill_path
+        assert r.records.visits.spill_path is not None and not os.path.exists({str(orphan)!r})
+        first = r.records.visits.spill_path
         del r; gc.collect()
         assert not os.path.exists(first)
         r = run({str(MINI)!r})       # kept until the process exits
@@ -140,7 +140,7 @@ def test_memory_stays_bounded_as_the_horizon_grows(tmp_path):
         run({str(DATA / 'tiny.yaml')!r}, overrides=sets + ["horizon_days=100"], out={str(tmp_path / 'short')!r})
         short = peak()
         long = run({str(DATA / 'tiny.yaml')!r}, overrides=sets + ["horizon_days=1200"], out={str(tmp_path / 'long')!r})
-        print(short, peak(), len(long.raw.visits))
+        print(short, peak(), len(long.records.visits))
     """)
     env = {**os.environ, "CORRIDOR_SIM_CHUNK_ROWS": "2000", "CORRIDOR_SIM_SPILL_DIR": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=180)
@@ -155,15 +155,15 @@ def test_memory_stays_bounded_as_the_horizon_grows(tmp_path):
 def test_daily_samples_are_packed_and_written_resource_by_resource(mini_corridor, tmp_path):
     from corridor_sim.output import SAMPLES, write_run
 
-    raw = mini_corridor.raw
+    raw = mini_corridor.records
     write_run(tmp_path / "run", mini_corridor.summary, mini_corridor.resolved, raw)
     samples = pd.read_parquet(tmp_path / "run" / SAMPLES)
-    days = len(raw.monitors[0].samples)
-    assert days > 100 and len(samples) == days * len(raw.monitors)
-    assert samples.resource.unique().tolist() == [m.name for m in raw.monitors]   # resource by resource
+    days = len(raw.resources[0].samples)
+    assert days > 100 and len(samples) == days * len(raw.resources)
+    assert samples.resource.unique().tolist() == [m.name for m in raw.resources]   # resource by resource
     for name, s in samples.groupby("resource"):
         assert (np.diff(s.time) == 24.0).all(), name                           # a day apart, in order
-    first = raw.monitors[0]
+    first = raw.resources[0]
     assert [tuple(x) for x in samples[samples.resource == first.name][["time", "queue", "busy"]].to_numpy()] == \
         list(first.samples)
 

@@ -1,7 +1,7 @@
 """Workload 1 as a corridor-sim scenario (benchmarks/scenarios/tandem.yaml), run
 through the Python API as a notebook user would.
 
-The run-only timer covers `run_scenario` (build the model, simulate, compute the
+The run-only timer covers `simulate` (build the model, simulate, compute the
 KPIs); loading and validating the YAML is outside it but inside the whole-process
 time. The time in system is the flow's transit KPI (days x 24); the worker also
 checks, consignment by consignment, that it equals the sum of the 8 station
@@ -13,7 +13,7 @@ sojourns (arrival to departure; the transfers take 0 h).
 import time
 from pathlib import Path
 
-from corridor_sim.api import run_scenario
+from corridor_sim.api import simulate
 from corridor_sim.scenario import load_scenario
 
 from tandem_spec import parse_args, report
@@ -27,12 +27,12 @@ def main() -> None:
             f"horizon_days={(args.end_hours - args.warmup_hours) / 24!r}"]
     sc, resolved = load_scenario(SCENARIO, sets)
     t0, c0 = time.perf_counter(), time.process_time()
-    result = run_scenario(sc, resolved)
+    result = simulate(sc, resolved)
     run_seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
 
     (flow,) = sc.flows
     kpi = result.summary["kpis"]["transit_days"][flow]
-    raw = result.raw
+    raw = result.records
     window = [d for d in raw.deliveries if raw.warmup_hours <= d.delivered < raw.end_hours]
     window.sort(key=lambda d: d.delivered)
     times = [d.delivered - d.created for d in window]

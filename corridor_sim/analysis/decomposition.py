@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model.corridor import RawResult
+from ..records import RunRecords
 
 PARTS = ("travel_hours", "processing_hours", "waiting_hours", "blocked_hours")
 _COLUMNS = ["consignment", "flow", "node", "arrival", "service_start", "service_end", "departure", "blocked_hours"]
@@ -78,10 +78,10 @@ class WindowDeliveries:
     consignments: dict[str, int]  # flow -> window deliveries
 
 
-def window_deliveries(raw: RawResult, deliveries: pd.DataFrame | None = None) -> WindowDeliveries:
-    d = deliveries if deliveries is not None else delivery_frame(raw)
-    size = int(max(raw.generated_consignments, int(d.consignment.max()) + 1 if len(d) else 0))
-    w = ((d.delivered >= raw.warmup_hours) & (d.delivered < raw.end_hours)).to_numpy()
+def window_deliveries(records: RunRecords, deliveries: pd.DataFrame | None = None) -> WindowDeliveries:
+    d = deliveries if deliveries is not None else delivery_frame(records)
+    size = int(max(records.generated_consignments, int(d.consignment.max()) + 1 if len(d) else 0))
+    w = ((d.delivered >= records.warmup_hours) & (d.delivered < records.end_hours)).to_numpy()
     ids = d.consignment.to_numpy()[w]
     created = d.created.to_numpy(dtype=float)[w]
     delivered = d.delivered.to_numpy(dtype=float)[w]
@@ -99,10 +99,10 @@ def window_deliveries(raw: RawResult, deliveries: pd.DataFrame | None = None) ->
                             {str(f): int(n) for f, n in first["nunique"].items()})
 
 
-def delivery_frame(raw: RawResult) -> pd.DataFrame:
+def delivery_frame(records: RunRecords) -> pd.DataFrame:
     """The deliveries (consignment, flow, created, delivered, tonnes, teu), in the order they happened;
     `flow` categorical (read back from disk after a long run: 44 bytes a delivery)."""
-    return raw.deliveries.table(dictionary=("flow",)).to_pandas()
+    return records.deliveries.table(dictionary=("flow",)).to_pandas()
 
 
 def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
@@ -116,17 +116,17 @@ def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
     return lookup[enc.indices.to_numpy(zero_copy_only=False)] if len(names) else np.empty(0, dtype=np.int64)
 
 
-def visit_aggregates(raw: RawResult, deliveries: pd.DataFrame | None = None) -> tuple[dict, dict[str, float]]:
+def visit_aggregates(records: RunRecords, deliveries: pd.DataFrame | None = None) -> tuple[dict, dict[str, float]]:
     """One pass over the visits: (transit breakdown by flow, transit tonne-hours crossing each node)."""
-    win = window_deliveries(raw, deliveries)
+    win = window_deliveries(records, deliveries)
     size = len(win.in_window)
     flow_index: dict[str, int] = {}
     node_index: dict[str, int] = {}
-    destination = {f: spec.destination for f, spec in raw.scenario.flows.items()}
+    destination = {f: spec.destination for f, spec in records.scenario.flows.items()}
     crossing = np.zeros(0)                 # per node code (codes number the nodes in the order first crossed)
     sums: dict[tuple[int, int], list] = {}  # (flow code, node code) -> [visits, ExactSum × (offset + PARTS)]
     carry = None                           # visits of the window waiting for their consignment's next visit
-    for table in raw.visits.batches(columns=_COLUMNS):
+    for table in records.visits.batches(columns=_COLUMNS):
         cid = table.column("consignment").to_numpy()
         mask = (cid < size) & (cid >= 0)
         mask[mask] = win.in_window[cid[mask]]
@@ -220,11 +220,11 @@ def _breakdown(sums: dict, win: WindowDeliveries, nodes: dict[int, str], flows: 
     return out
 
 
-def transit_breakdown(raw: RawResult) -> dict:
+def transit_breakdown(records: RunRecords) -> dict:
     """Per flow: mean hours per consignment at each node (in route order) and in total."""
-    return visit_aggregates(raw)[0]
+    return visit_aggregates(records)[0]
 
 
-def crossing_tonne_hours(raw: RawResult) -> dict[str, float]:
+def crossing_tonne_hours(records: RunRecords) -> dict[str, float]:
     """Per node: transit tonne-hours of the consignments delivered in the window that passed it."""
-    return visit_aggregates(raw)[1]
+    return visit_aggregates(records)[1]

@@ -15,20 +15,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model.corridor import RawResult
+from ..records import RunRecords
 from .bottlenecks import rank_bottlenecks
 from .capacity import static_capacity
 from .decomposition import delivery_frame, visit_aggregates
+from .resources import resource_table
 from .stability import stability
 
 DAYS_PER_YEAR = 365.0
 
 
-def kpis(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
-    sc = raw.scenario
+def kpis(records: RunRecords, deliveries: pd.DataFrame | None = None) -> dict:
+    sc = records.scenario
     per_year = DAYS_PER_YEAR / sc.horizon_days
-    w0, w1 = raw.warmup_hours, raw.end_hours
-    d = deliveries if deliveries is not None else delivery_frame(raw)
+    w0, w1 = records.warmup_hours, records.end_hours
+    d = deliveries if deliveries is not None else delivery_frame(records)
     in_window = ((d.delivered >= w0) & (d.delivered < w1)).to_numpy()
     # Columns as arrays, filtered once (a DataFrame filter per flow costs more than the sums).
     flow_of = d.flow.to_numpy()[in_window]
@@ -51,7 +52,7 @@ def kpis(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
             groups.setdefault(flow.group, []).append(days[of_flow[name]])
     out["transit_days_by_group"] = {g: day_stats(np.concatenate(ds)) for g, ds in groups.items()}
     out["route_shares"] = {
-        name: [n / sum(counts) for n in counts] for name, counts in raw.route_counts.items()
+        name: [n / sum(counts) for n in counts] for name, counts in records.route_counts.items()
         if len(counts) > 1 and sum(counts)
     }
     return out
@@ -69,43 +70,39 @@ def day_stats(days: np.ndarray) -> dict:
     }
 
 
-def resources(raw: RawResult) -> list[dict]:
-    return [m.summary(raw.end_hours) for m in raw.monitors]
-
-
-def mass_balance(raw: RawResult, deliveries: pd.DataFrame | None = None) -> dict:
-    d = deliveries if deliveries is not None else delivery_frame(raw)
-    generated = raw.generated_tonnes
+def mass_balance(records: RunRecords, deliveries: pd.DataFrame | None = None) -> dict:
+    d = deliveries if deliveries is not None else delivery_frame(records)
+    generated = records.generated_tonnes
     delivered = sum(d.tonnes.tolist())
-    in_system = sum(c.tonnes for c in raw.in_system)
-    ids = np.concatenate([np.array([c.id for c in raw.in_system], dtype=np.int64),
+    in_system = sum(c.tonnes for c in records.in_transit)
+    ids = np.concatenate([np.array([c.consignment for c in records.in_transit], dtype=np.int64),
                           d.consignment.to_numpy(dtype=np.int64)])
     return {
         "generated_tonnes": generated,
         "delivered_tonnes": delivered,
         "in_system_tonnes": in_system,
-        "generated_consignments": raw.generated_consignments,
+        "generated_consignments": records.generated_consignments,
         "delivered_consignments": len(d),
-        "in_system_consignments": len(raw.in_system),
+        "in_system_consignments": len(records.in_transit),
         # Each consignment is found exactly once: delivered, or somewhere in the corridor.
         "balanced": abs(generated - delivered - in_system) <= 1e-6 * max(generated, 1.0)
-        and len(ids) == len(np.unique(ids)) == raw.generated_consignments,
+        and len(ids) == len(np.unique(ids)) == records.generated_consignments,
     }
 
 
-def summarize(raw: RawResult) -> dict:
-    res = resources(raw)
-    deliveries = delivery_frame(raw)   # read once: from disk after a long run
-    k = kpis(raw, deliveries)
-    capacity = static_capacity(raw.scenario, k["route_shares"], raw.route_paths)
+def summarize(records: RunRecords) -> dict:
+    res = resource_table(records.resources)
+    deliveries = delivery_frame(records)   # read once: from disk after a long run
+    k = kpis(records, deliveries)
+    capacity = static_capacity(records.scenario, k["route_shares"], records.route_paths)
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
-    breakdown, crossing = visit_aggregates(raw, deliveries)   # one pass over the visits, chunk by chunk
+    breakdown, crossing = visit_aggregates(records, deliveries)   # one pass over the visits, chunk by chunk
     return {
         "kpis": k,
         "resources": res,
         "bottlenecks": rank_bottlenecks(res, crossing),
-        "stability": stability(raw, res, k["delivered_tonnes_per_year"]["mean"], capacity),
+        "stability": stability(records, res, k["delivered_tonnes_per_year"]["mean"], capacity),
         "static_capacity": capacity,
         "transit_breakdown": breakdown,
-        "mass_balance": mass_balance(raw, deliveries),
+        "mass_balance": mass_balance(records, deliveries),
     }

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.corridor import RawResult
+from ..records import RunRecords
 from .bottlenecks import CAPACITY_KINDS
 
 SATURATED = 0.97
@@ -37,20 +37,20 @@ def queue_trend(arrays, start: float, end: float = float("inf")) -> float:
     return float(np.polyfit(t[keep] / 24.0, q[keep], 1)[0])
 
 
-def stability(raw: RawResult, resources: list[dict], delivered_tonnes_per_year: float | None = None,
+def stability(records: RunRecords, resources: list[dict], delivered_tonnes_per_year: float | None = None,
               capacity: dict | None = None) -> dict:
     """`delivered_tonnes_per_year` (the KPI) and `capacity` (`static_capacity`) say by how much
     demand exceeds what the corridor carries."""
-    by_name = {m.name: m for m in raw.monitors}
-    span_days = (raw.end_hours - raw.warmup_hours) / 24.0
+    by_name = {r.name: r for r in records.resources}
+    span_days = (records.end_hours - records.warmup_hours) / 24.0
     overloaded = []
-    middle = (raw.warmup_hours + raw.end_hours) / 2
+    middle = (records.warmup_hours + records.end_hours) / 2
     for r in resources:
         samples = by_name[r["name"]].samples.arrays()   # read once per resource
-        slope = queue_trend(samples, raw.warmup_hours)
+        slope = queue_trend(samples, records.warmup_hours)
         growth = slope * span_days
         if (growth > max(10.0, r["mean_queue"])
-                and queue_trend(samples, raw.warmup_hours, middle) > 0
+                and queue_trend(samples, records.warmup_hours, middle) > 0
                 and queue_trend(samples, middle) > 0):
             overloaded.append({
                 "name": r["name"],
@@ -63,8 +63,8 @@ def stability(raw: RawResult, resources: list[dict], delivered_tonnes_per_year: 
     overloaded.sort(key=lambda o: o["backlog_tonnes"], reverse=True)
     saturated = [{"name": r["name"], "kind": r["kind"], "utilization": r["utilization"]}
                  for r in resources if r["utilization"] >= SATURATED and r["kind"] in CAPACITY_KINDS]
-    in_system = sum(c.tonnes for c in raw.in_system)
-    demand = sum(f.tonnes_per_year for f in raw.scenario.flows.values())
+    in_system = sum(c.tonnes for c in records.in_transit)
+    demand = sum(f.tonnes_per_year for f in records.scenario.flows.values())
     load = _load(demand, delivered_tonnes_per_year, capacity)
     if overloaded:
         message = ("OVERLOADED: queues grow without bound at "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import platform
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -18,8 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from .. import __version__
-from ..output import RECORD_FILES, RESOLVED, SUMMARY, write_failed_run, write_run_frames
+from ..output import RECORD_FILES, RESOLVED, SUMMARY, record_frames, write_failed_run, write_run_frames
+from ..recording import discard_logs
+from ..scenario.loader import validate
+from ..simulate import failure, provenance, simulate
 
 
 @dataclass(frozen=True)
@@ -53,46 +54,27 @@ class RunOutcome:
 
 def execute(task: RunTask) -> RunOutcome:
     """Run one task; an exception becomes a recorded error, never a crash of the experiment."""
-    from ..api import _collect_dropped_runs, run_scenario  # here: corridor_sim.api re-exports this package
-    from ..output import record_frames
-    from ..recording import discard_logs
-    from ..scenario.loader import validate
-
     started = time.perf_counter()
     try:
         sc = validate(copy.deepcopy(task.resolved), task.source)
-        result = run_scenario(sc, task.resolved, replication=task.replication, source=task.source)
+        result = simulate(sc, task.resolved, replication=task.replication, source=task.source)
         summary = dict(result.summary)
         summary.pop("runtime_seconds", None)
         summary.update(_identity(task))
         summary["error"] = None
         summary["runtime_seconds"] = round(time.perf_counter() - started, 3)
         try:
-            frames = record_frames(result.raw) if task.keep_records else None
+            frames = record_frames(result.records) if task.keep_records else None
         finally:
-            discard_logs(result.raw)   # sent back as frames: no spill file stays behind in the worker
-        del result
-        _collect_dropped_runs()   # the model is one big reference cycle: freed now, not runs later
+            discard_logs(result.records.logs().values())   # sent back as frames: no spill file stays behind
         return RunOutcome(task.run_id, task.replication, task.parameters, summary, frames)
     except Exception as exc:  # noqa: BLE001 - a failing run is recorded and the others go on
         return failed_outcome(task, exc, traceback.format_exc(), time.perf_counter() - started)
 
 
 def failed_outcome(task: RunTask, exc: BaseException, tb: str, seconds: float = 0.0) -> RunOutcome:
-    from ..api import _git_commit
-
-    summary = {
-        "scenario": task.resolved.get("name"),
-        "scenario_file": task.source,
-        "seed": task.resolved.get("seed"),
-        "replication": task.replication,
-        "version": __version__,
-        "git_commit": _git_commit(),
-        "python": platform.python_version(),
-        **_identity(task),
-        "error": f"{type(exc).__name__}: {exc}",
-        "runtime_seconds": round(seconds, 3),
-    }
+    head = provenance(task.resolved.get("name"), task.source, task.resolved.get("seed"), task.replication)
+    summary = failure({**head, **_identity(task)}, exc, seconds)
     return RunOutcome(task.run_id, task.replication, task.parameters, summary, None, tb)
 
 

@@ -1,14 +1,19 @@
-"""Online statistics of a resource over the measured window.
+"""The raw counters of a resource over the measured window.
 
 Each resource keeps a `ResourceMonitor`: time-weighted queue length and busy
 servers (integrated only after the warm-up), and the waits of the entities that
-arrived in the window. These are what Little's law relates (L = λW) and what the
-utilisation, mean wait and maximum queue of `summary.json` report.
+arrived in the window. At the end of the run it becomes a `ResourceSnapshot`
+(plain data); `analysis.resources` turns that into the utilisation, mean wait and
+queues of `summary.json`, which Little's law relates (L = λW). Nothing here
+computes a KPI.
 """
 
 from __future__ import annotations
 
 from ..recording import SampleSeries
+from ..records import ResourceSnapshot
+
+SAMPLE_EVERY_HOURS = 24.0
 
 
 class TimeWeighted:
@@ -35,12 +40,9 @@ class TimeWeighted:
     def add(self, now: float, delta: float) -> None:
         self.set(now, self.value + delta)
 
-    def mean(self, end: float) -> float:
-        span = end - self.start
-        if span <= 0:
-            return 0.0
-        tail = self.value * (end - (self.last if self.last > self.start else self.start))
-        return (self.area + tail) / span
+    def integral(self, end: float) -> float:
+        """∫ value dt over the window up to `end`."""
+        return self.area + self.value * (end - (self.last if self.last > self.start else self.start))
 
     def peak_in_window(self) -> float:
         return max(self.peak, self.value)
@@ -55,8 +57,8 @@ class ResourceMonitor:
 
     __slots__ = (
         "name", "kind", "element", "capacity", "start", "queue", "busy",
-        "arrivals", "waits", "wait_sum", "wait_tonne_hours", "notes", "_pending", "_pending_since",
-        "down", "backlog", "samples", "nodes",
+        "arrivals", "waits", "wait_sum", "wait_tonne_hours", "_pending", "_pending_since",
+        "down", "backlog", "samples", "nodes", "closures", "trains", "wagons", "max_wagons",
     )
 
     def __init__(self, name: str, kind: str, element: str, capacity: float, start: float,
@@ -73,7 +75,11 @@ class ResourceMonitor:
         self.waits = 0             # of those, how many have started service
         self.wait_sum = 0.0        # their waiting hours
         self.wait_tonne_hours = 0.0
-        self.notes: dict[str, float] = {}
+        # Counters of one kind of resource: a port's weather closures, a train formation's trains.
+        self.closures: int | None = None
+        self.trains: int | None = None
+        self.wagons: float | None = None
+        self.max_wagons: int | None = None
         # Entities of the window still waiting: their count and the sum of their
         # arrival times, so that waits cut off by the end of the run still count.
         self._pending = 0
@@ -113,29 +119,30 @@ class ResourceMonitor:
             self._pending -= 1
             self._pending_since -= arrived
 
-    def summary(self, end: float) -> dict:
-        """Statistics of the window. The mean wait includes the waits still running at
-        the end (as far as they got): an overloaded resource must not look good
-        because its longest waits never finished."""
-        span = end - self.start
-        waiters = self.waits + self._pending
-        wait_total = self.wait_sum + max(0.0, self._pending * end - self._pending_since)
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "element": self.element,
-            "nodes": list(self.nodes),
-            "capacity": self.capacity,
-            "utilization": min(1.0, self.busy.mean(end) / self.capacity) if self.capacity else 0.0,
-            "mean_wait_hours": wait_total / waiters if waiters else 0.0,
-            "max_queue": int(self.queue.peak_in_window()),
-            "mean_queue": self.queue.mean(end),
-            "mean_busy": self.busy.mean(end),
-            "arrivals": self.arrivals,
-            "arrival_rate_per_hour": self.arrivals / span if span > 0 else 0.0,
-            "queue_at_end": int(self.queue.value),
-            "wait_tonne_hours": self.wait_tonne_hours,
-            "backlog_tonnes": self.backlog() if self.backlog is not None else 0.0,
-            **({"unavailable_share": self.down.mean(end) / self.capacity} if self.down is not None and self.capacity else {}),
-            **self.notes,
-        }
+    def snapshot(self, end: float) -> ResourceSnapshot:
+        """The raw counters at `end`, as data (a snapshot of what the window saw)."""
+        return ResourceSnapshot(
+            self.name, self.kind, self.element, self.nodes, self.capacity, self.start, end,
+            busy_hours=self.busy.integral(end),
+            queue_hours=self.queue.integral(end),
+            down_hours=self.down.integral(end) if self.down is not None else None,
+            peak_queue=self.queue.peak_in_window(),
+            queue_at_end=self.queue.value,
+            arrivals=self.arrivals,
+            waits=self.waits,
+            wait_hours=self.wait_sum,
+            pending=self._pending,
+            pending_arrivals=self._pending_since,
+            wait_tonne_hours=self.wait_tonne_hours,
+            backlog_tonnes=self.backlog() if self.backlog is not None else 0.0,
+            samples=self.samples,
+            closures=self.closures, trains=self.trains, wagons=self.wagons, max_wagons=self.max_wagons,
+        )
+
+
+def sample_daily(env, monitors: list[ResourceMonitor]):
+    """Process: queue length and busy servers of every resource, once a day (for trends and plots)."""
+    while True:
+        for m in monitors:
+            m.sample(env.now)
+        yield env.timeout(SAMPLE_EVERY_HOURS)

@@ -20,7 +20,6 @@ import simpy
 from ..records import TrainRun
 from .batching import BatchQueue
 from .server import Server
-from .station import Station
 
 
 @dataclass
@@ -41,7 +40,11 @@ class Train:
 
 
 class TrainFormation:
-    """Forms trains for one rail leg at its start node."""
+    """Forms trains for one rail leg at its start node.
+
+    Its monitor counts the trains formed in the window and their wagons: the mean
+    fill of its trains is its utilisation (waiting for a train to fill is the
+    price of batching, not a shortage of capacity)."""
 
     def __init__(self, env: simpy.Environment, queue: BatchQueue, max_wagons: int, max_wait_hours: float,
                  dispatch):
@@ -50,12 +53,12 @@ class TrainFormation:
         self.max_wagons = max_wagons
         self.max_wait_hours = max_wait_hours
         self.dispatch = dispatch   # called with each formed batch
-        self.trains = 0
-        self.wagons = 0.0
+        queue.monitor.trains, queue.monitor.wagons, queue.monitor.max_wagons = 0, 0.0, max_wagons
         env.process(self._run())
 
     def _run(self):
         env, queue, cap = self.env, self.queue, self.max_wagons
+        monitor = queue.monitor
         while True:
             if not queue.items:
                 yield queue.when_nonempty()
@@ -71,55 +74,78 @@ class TrainFormation:
                 else:
                     queue.cancel(full)
                     batch = queue.take(cap)
-            if env.now >= queue.monitor.start:
-                self.trains += 1
-                self.wagons += sum(c.wagons for c in batch)
+            if env.now >= monitor.start:
+                monitor.trains += 1
+                monitor.wagons += sum(c.wagons for c in batch)
             self.dispatch(batch)
 
-    def fill(self) -> float:
-        return self.wagons / (self.trains * self.max_wagons) if self.trains else 0.0
 
+class Trains:
+    """The trains on the move, numbered in the order they are formed.
 
-def run_train(env: simpy.Environment, train: Train, hops, sections: dict, stations: dict, running: dict,
-              visits: list, train_log: list, on_arrival, pools: tuple = ()):
-    """One train over the hops of a rail leg; `on_arrival(cargo, node)` breaks it up at the end.
-
-    `running` holds the trains between formation and break-up, so that the
-    cargo on them is counted as in the system. Trains drawing on rolling-stock
-    `pools` wait for their wagons and locomotive first, and send them back empty.
+    A train runs the hops of its rail leg: a path on each section, the stations on
+    the way, and at the leg's end `hand_over(cargo, node)` breaks it up. Until the
+    break-up is done its cargo is on board and counted in the system (`running`).
+    Trains drawing on rolling-stock pools wait for their wagons and locomotive
+    first, and send them back empty over the same sections.
     """
-    running[train.id] = train
-    formed = env.now
-    for c in train.cargo:
-        c.served(formed, formed)  # waiting for wagons or a locomotive is waiting, not processing
-    drawn = []
-    for pool in pools:
-        units = pool.units_for(train.wagons)
-        yield from pool.draw(units, train.tonnes)
-        drawn.append((pool, units))
-    last = len(hops) - 1
-    for i, hop in enumerate(hops):
-        yield from _run_section(env, sections[(hop.link, hop.origin)], train.tonnes, train.cargo, visits)
-        now = env.now
+
+    def __init__(self, env: simpy.Environment, visits, train_log, hand_over):
+        self.env = env
+        self.visits = visits
+        self.train_log = train_log
+        self.hand_over = hand_over
+        self.running: dict[int, Train] = {}
+        self._next = 0
+
+    def dispatch(self, batch: list, leg) -> None:
+        """A formed batch leaves as a train over `leg` (a `legs.RailLeg`)."""
+        self._next += 1
+        train = Train(self._next, batch)
+        self.env.process(self._run(train, leg))
+
+    def _run(self, train: Train, leg):
+        env, visits = self.env, self.visits
+        self.running[train.id] = train
+        formed = env.now
         for c in train.cargo:
-            c.arrive(hop.destination, now)
-        station: Station | None = stations.get(hop.destination)
-        if station is not None:
-            start = yield from station.visit(env, train.tonnes)
+            c.served(formed, formed)  # waiting for wagons or a locomotive is waiting, not processing
+        drawn = []
+        for pool in leg.pools:
+            units = pool.units_for(train.wagons)
+            yield from pool.draw(units, train.tonnes)
+            drawn.append((pool, units))
+        last = len(leg.path) - 1
+        for i, (section, node, station) in enumerate(leg.path):
+            yield from _run_section(env, section, train.tonnes, train.cargo, visits)
+            now = env.now
             for c in train.cargo:
-                c.served(start, env.now)
-        if i == last:
-            train_log.append(TrainRun(train.id, hops[0].origin, hop.destination, formed, env.now,
-                                      train.wagons, len(train.cargo), train.tonnes))
-            # Break-up hands the cargo over one consignment at a time (a full yard
-            # holds the rest on the train), so the train stays in `running` until empty.
-            yield from on_arrival(train.cargo, hop.destination)
-            del running[train.id]
-    if drawn:
-        env.process(_run_empty(env, train.id, hops, sections, drawn, train.wagons, train_log))
+                c.arrive(node, now)
+            if station is not None:
+                start = yield from station.visit(env, train.tonnes)
+                for c in train.cargo:
+                    c.served(start, env.now)
+            if i == last:
+                self.train_log.append(TrainRun(train.id, leg.start, node, formed, env.now,
+                                               train.wagons, len(train.cargo), train.tonnes))
+                # Break-up hands the cargo over one consignment at a time (a full yard
+                # holds the rest on the train), so the train stays in `running` until empty.
+                yield from self.hand_over(train.cargo, node)
+                del self.running[train.id]
+        if drawn:
+            env.process(self._run_empty(train.id, leg, drawn, train.wagons))
+
+    def _run_empty(self, train_id: int, leg, drawn: list, wagons: float):
+        """Empty wagons and the locomotive run back over the leg and return to their pools."""
+        left = self.env.now
+        for section in leg.return_path:
+            yield from _run_section(self.env, section, 0.0, (), ())
+        for pool, units in drawn:
+            pool.give_back(units)
+        self.train_log.append(TrainRun(-train_id, leg.end, leg.start, left, self.env.now, wagons, 0, 0.0))
 
 
-def _run_section(env, section: RailSection, tonnes: float, cargo: list, visits: list):
+def _run_section(env, section: RailSection, tonnes: float, cargo: list, visits):
     """Wait for a path on the section, leave the node, and run to its end."""
     req = section.slot.seize(tonnes)
     if req is not None:
@@ -133,16 +159,6 @@ def _run_section(env, section: RailSection, tonnes: float, cargo: list, visits: 
     else:
         yield env.timeout(section.travel_hours)
         env.process(_release_later(env, section.slot, section.headway_hours - section.travel_hours))
-
-
-def _run_empty(env, train_id: int, hops, sections: dict, drawn: list, wagons: float, train_log: list):
-    """Empty wagons and the locomotive run back over the leg and return to their pools."""
-    left = env.now
-    for hop in reversed(hops):
-        yield from _run_section(env, sections[(hop.link, hop.destination)], 0.0, (), ())
-    for pool, units in drawn:
-        pool.give_back(units)
-    train_log.append(TrainRun(-train_id, hops[-1].destination, hops[0].origin, left, env.now, wagons, 0, 0.0))
 
 
 def _release_later(env, server, delay):

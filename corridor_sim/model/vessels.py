@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import simpy
 
 from ..records import Voyage
+from ..scenario.schema import Fleet
 from .batching import BatchQueue
 from .distributions import Sampler
 from .monitor import ResourceMonitor
@@ -71,23 +72,28 @@ class Vessel:
 
 
 class FleetShuttle:
-    def __init__(self, env: simpy.Environment, name: str, unit: str, vessels: int, usable_capacity: float,
-                 max_wait_hours: float, crossing: Sampler, ends: tuple[PortEnd, PortEnd],
-                 monitor: ResourceMonitor, visits: list, voyages: list, on_unloaded, reserve_yard):
+    """The vessels of one fleet shuttling on one sea link.
+
+    `port` does the hand-over at a port: `port.reserve_room(cargo, swap)` (room in the
+    yards for a discharge, a process step) and `port.hand_over(cargo, node, reserved=True)`.
+    """
+
+    def __init__(self, ctx, name: str, spec: Fleet, crossing: Sampler, ends: tuple[PortEnd, PortEnd],
+                 monitor: ResourceMonitor, port):
+        env = ctx.env
         self.env = env
         self.name = name
-        self.unit = unit
-        self.capacity = usable_capacity
-        self.max_wait_hours = max_wait_hours
+        self.unit = spec.unit
+        self.capacity = spec.usable_capacity
+        self.max_wait_hours = spec.max_wait_hours
         self.crossing = crossing
         self.ends = ends
         self.monitor = monitor          # busy = vessels not idle for want of cargo
-        self.visits = visits
-        self.voyages = voyages
-        self.on_unloaded = on_unloaded     # hands the cargo over at a port (into room reserved)
-        self.reserve_yard = reserve_yard   # process step: room in the port's yard for the cargo
-        self.vessels = [Vessel(env, i) for i in range(vessels)]
-        monitor.busy.set(env.now, vessels)
+        self.visits = ctx.visits
+        self.voyages = ctx.voyages
+        self.port = port
+        self.vessels = [Vessel(env, i) for i in range(spec.vessels)]
+        monitor.busy.set(env.now, spec.vessels)
         for v in self.vessels:
             env.process(self._shuttle(v))
 
@@ -102,11 +108,11 @@ class FleetShuttle:
                 # Room in the yard first, at anchorage: a vessel that cannot discharge
                 # does not take a berth (holding one would lock the port: the cargo
                 # that would free the yard leaves through the same berths).
-                yield from self.reserve_yard(v.cargo, min(here.outbound.level, self.capacity))
+                yield from self.port.reserve_room(v.cargo, min(here.outbound.level, self.capacity))
                 yield from self._berth(here, v.tonnes)
                 at_berth = True
                 yield from self._handle(here, v.cargo, call=True)
-                yield from self.on_unloaded(v.cargo, here.node)
+                yield from self.port.hand_over(v.cargo, here.node, reserved=True)
                 if here.outbound.level < self.capacity:
                     # No full load waiting: wait for cargo off the berth, so that it
                     # is free for the vessels that have work to do.

@@ -24,6 +24,7 @@ class PortWeather:
         self.monitor = monitor  # busy = 1 while closed by weather: its utilisation is the closed share
         self._closures = 0      # storms and disruptions under way
         self._reopened: simpy.Event | None = None
+        self.mean_closure = 0.0  # hours a closure lasts on average (0: never closed by weather)
         if spec is not None and any(spec.closed_share_by_month):
             self.rates = [p / ((1 - p) * spec.mean_closure_hours) for p in spec.closed_share_by_month]
             self.mean_closure = spec.mean_closure_hours
@@ -58,7 +59,7 @@ class PortWeather:
             yield env.timeout(closes - env.now)
             self.close()
             self.monitor.busy.set(env.now, 1)
-            self.monitor.notes["closures"] = self.monitor.notes.get("closures", 0) + (env.now >= self.monitor.start)
+            self.monitor.closures = (self.monitor.closures or 0) + (env.now >= self.monitor.start)
             yield env.timeout(draw() * self.mean_closure)
             self.monitor.busy.set(env.now, 0)
             self.reopen()
