@@ -1,4 +1,4 @@
-"""Consignments (a wagon group or a block of containers of one flow) and demand.
+"""Consignments: a wagon group, a block of containers or an oil parcel of one flow.
 
 A consignment carries its size in every unit the corridor counts in (tonnes,
 TEU, wagons), its itinerary, and the visit it is making now; the visit becomes

@@ -142,7 +142,7 @@ def compile_legs(scenario: Scenario, nodes: list[str], links: list[str]) -> list
             hops, start = [], a
         mode = link_mode
         hops.append(Hop(link_id, a, b))
-        if b != nodes[-1] and _is_break(scenario, b, link_mode):
+        if b != nodes[-1] and _is_break(scenario, b, scenario.links[link_id]):
             legs.append(Leg(mode, start, b, tuple(hops)))
             hops, start = [], b
     if hops:
@@ -150,10 +150,11 @@ def compile_legs(scenario: Scenario, nodes: list[str], links: list[str]) -> list
     return legs
 
 
-def _is_break(scenario: Scenario, node_id: str, mode: str) -> bool:
+def _is_break(scenario: Scenario, node_id: str, link) -> bool:
+    """Whether a route reaching `node_id` over `link` changes carrier there."""
     node = scenario.nodes[node_id]
-    if mode != "rail":
-        return True  # sea and transfer legs are one hop each
+    if not isinstance(link, RailLink):
+        return True  # sea, transfer and pipeline legs are one hop each
     return (
         node.kind == "port"
         or node.train_formation is not None
@@ -301,13 +302,13 @@ def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[st
     size = consignment_size(flow)
     out = []
     for leg in legs:
-        if leg.mode == "rail":
+        link = scenario.links[leg.hops[0].link]
+        if isinstance(link, RailLink):
             formation = scenario.nodes[leg.start].train_formation or scenario.default_train_formation
             if size["wagons"] > formation.max_wagons:
                 out.append((f"flows.{fname}", f"a consignment of {size['wagons']:g} wagons does not fit the "
                             f"{formation.max_wagons}-wagon trains formed at '{leg.start}'"))
-        elif leg.mode == "sea":
-            link = scenario.links[leg.hops[0].link]
+        elif isinstance(link, SeaLink):
             fleet = scenario.fleets[link.fleet]
             if fleet.unit == "teu" and not isinstance(flow, ContainerFlow):
                 out.append((f"flows.{fname}", f"{flow.cargo} cargo cannot go on fleet '{link.fleet}', which carries containers"))
@@ -315,7 +316,3 @@ def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[st
                 out.append((f"flows.{fname}", f"a consignment of {size[fleet.unit]:g} {fleet.unit} exceeds the usable "
                             f"capacity of fleet '{link.fleet}' ({fleet.usable_capacity:g} {fleet.unit})"))
     return out
-
-
-def rail_links(scenario: Scenario) -> dict[str, RailLink]:
-    return {k: v for k, v in scenario.links.items() if isinstance(v, RailLink)}
