@@ -23,17 +23,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..records import RunRecords
+from .deliveries import Deliveries, read_deliveries
 
 PARTS = ("travel_hours", "processing_hours", "waiting_hours", "blocked_hours")
 _COLUMNS = ["consignment", "flow", "node", "arrival", "service_start", "service_end", "departure", "blocked_hours"]
 
 
-def visit_components(visits: pd.DataFrame) -> pd.DataFrame:
+def visit_components(visits):
     """The visits (a DataFrame of visits.parquet) with their travel, processing, waiting and blocked hours."""
     v = visits.sort_values(["consignment", "arrival", "departure"], kind="stable").copy()
     v["processing_hours"] = v.service_end - v.service_start
@@ -78,31 +78,28 @@ class WindowDeliveries:
     consignments: dict[str, int]  # flow -> window deliveries
 
 
-def window_deliveries(records: RunRecords, deliveries: pd.DataFrame | None = None) -> WindowDeliveries:
-    d = deliveries if deliveries is not None else delivery_frame(records)
+def window_deliveries(records: RunRecords, deliveries: Deliveries | None = None) -> WindowDeliveries:
+    d = deliveries if deliveries is not None else read_deliveries(records)
     size = int(max(records.generated_consignments, int(d.consignment.max()) + 1 if len(d) else 0))
-    w = ((d.delivered >= records.warmup_hours) & (d.delivered < records.end_hours)).to_numpy()
-    ids = d.consignment.to_numpy()[w]
-    created = d.created.to_numpy(dtype=float)[w]
-    delivered = d.delivered.to_numpy(dtype=float)[w]
-    tonnes = d.tonnes.to_numpy(dtype=float)[w]
+    w = d.in_window(records.warmup_hours, records.end_hours)
+    ids = d.consignment[w]
+    created = d.created[w]
+    delivered = d.delivered[w]
+    tonnes = d.tonnes[w]
     in_window = np.zeros(size, dtype=bool)
     in_window[ids] = True
     by_id = np.zeros(size)
     by_id[ids] = created
     transit = np.zeros(size)
     transit[ids] = (delivered - created) * tonnes
-    flows = d.flow.to_numpy()[w]
-    first = pd.DataFrame({"flow": flows, "id": ids}).groupby("flow", sort=False).id.agg(["min", "nunique"])
-    first = first.sort_values("min", kind="stable")
-    return WindowDeliveries(in_window, by_id, transit, [str(f) for f in first.index],
-                            {str(f): int(n) for f, n in first["nunique"].items()})
-
-
-def delivery_frame(records: RunRecords) -> pd.DataFrame:
-    """The deliveries (consignment, flow, created, delivered, tonnes, teu), in the order they happened;
-    `flow` categorical (read back from disk after a long run: 44 bytes a delivery)."""
-    return records.deliveries.table(dictionary=("flow",)).to_pandas()
+    # Each flow's window deliveries (a consignment is delivered once), flows by their lowest id.
+    names, of_flow = np.unique(d.flow[w].astype(str), return_inverse=True)
+    lowest = np.full(len(names), np.iinfo(np.int64).max)
+    np.minimum.at(lowest, of_flow, ids)
+    counts = np.bincount(of_flow, minlength=len(names))
+    order = np.argsort(lowest, kind="stable").tolist()
+    return WindowDeliveries(in_window, by_id, transit, [str(names[i]) for i in order],
+                            {str(names[i]): int(counts[i]) for i in order})
 
 
 def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
@@ -116,7 +113,7 @@ def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
     return lookup[enc.indices.to_numpy(zero_copy_only=False)] if len(names) else np.empty(0, dtype=np.int64)
 
 
-def visit_aggregates(records: RunRecords, deliveries: pd.DataFrame | None = None) -> tuple[dict, dict[str, float]]:
+def visit_aggregates(records: RunRecords, deliveries: Deliveries | None = None) -> tuple[dict, dict[str, float]]:
     """One pass over the visits: (transit breakdown by flow, transit tonne-hours crossing each node)."""
     win = window_deliveries(records, deliveries)
     size = len(win.in_window)

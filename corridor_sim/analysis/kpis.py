@@ -13,31 +13,30 @@ Sums run in the order the deliveries happened, as a loop over them would.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..records import RunRecords
 from .bottlenecks import rank_bottlenecks
 from .capacity import static_capacity
-from .decomposition import delivery_frame, visit_aggregates
+from .decomposition import visit_aggregates
+from .deliveries import Deliveries, read_deliveries
 from .resources import resource_table
 from .stability import stability
 
 DAYS_PER_YEAR = 365.0
 
 
-def kpis(records: RunRecords, deliveries: pd.DataFrame | None = None) -> dict:
+def kpis(records: RunRecords, deliveries: Deliveries | None = None) -> dict:
     sc = records.scenario
     per_year = DAYS_PER_YEAR / sc.horizon_days
-    w0, w1 = records.warmup_hours, records.end_hours
-    d = deliveries if deliveries is not None else delivery_frame(records)
-    in_window = ((d.delivered >= w0) & (d.delivered < w1)).to_numpy()
-    # Columns as arrays, filtered once (a DataFrame filter per flow costs more than the sums).
-    flow_of = d.flow.to_numpy()[in_window]
-    tonnes = d.tonnes.to_numpy(dtype=float)[in_window]
-    days = (d.delivered.to_numpy(dtype=float)[in_window] - d.created.to_numpy(dtype=float)[in_window]) / 24.0
+    d = deliveries if deliveries is not None else read_deliveries(records)
+    in_window = d.in_window(records.warmup_hours, records.end_hours)
+    # Columns filtered once, then masked per flow.
+    flow_of = d.flow[in_window]
+    tonnes = d.tonnes[in_window]
+    days = (d.delivered[in_window] - d.created[in_window]) / 24.0
     out: dict = {
         "delivered_tonnes_per_year": {"mean": sum(tonnes.tolist()) * per_year},
-        "delivered_teu_per_year": {"mean": sum(d.teu.to_numpy(dtype=float)[in_window].tolist()) * per_year},
+        "delivered_teu_per_year": {"mean": sum(d.teu[in_window].tolist()) * per_year},
         "delivered_consignments_per_year": {"mean": len(tonnes) * per_year},
     }
     of_flow = {name: flow_of == name for name in sc.flows}
@@ -70,13 +69,13 @@ def day_stats(days: np.ndarray) -> dict:
     }
 
 
-def mass_balance(records: RunRecords, deliveries: pd.DataFrame | None = None) -> dict:
-    d = deliveries if deliveries is not None else delivery_frame(records)
+def mass_balance(records: RunRecords, deliveries: Deliveries | None = None) -> dict:
+    d = deliveries if deliveries is not None else read_deliveries(records)
     generated = records.generated_tonnes
     delivered = sum(d.tonnes.tolist())
     in_system = sum(c.tonnes for c in records.in_transit)
     ids = np.concatenate([np.array([c.consignment for c in records.in_transit], dtype=np.int64),
-                          d.consignment.to_numpy(dtype=np.int64)])
+                          d.consignment])
     return {
         "generated_tonnes": generated,
         "delivered_tonnes": delivered,
@@ -92,7 +91,7 @@ def mass_balance(records: RunRecords, deliveries: pd.DataFrame | None = None) ->
 
 def summarize(records: RunRecords) -> dict:
     res = resource_table(records.resources)
-    deliveries = delivery_frame(records)   # read once: from disk after a long run
+    deliveries = read_deliveries(records)   # read once: from disk after a long run
     k = kpis(records, deliveries)
     capacity = static_capacity(records.scenario, k["route_shares"], records.route_paths)
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
