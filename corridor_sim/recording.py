@@ -36,12 +36,14 @@ import tempfile
 import weakref
 from array import array
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_CHUNK_ROWS = 20_000
 PREFIX = "corridor-sim-spill-"

@@ -20,14 +20,16 @@ import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..output import SUMMARY
 from .errors import ExperimentError
 from .metrics import flatten
 from .replications import REPLICATIONS_DIR, run_id
 from .stats import paired_difference, t_interval, welch_difference
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ["metric", "a", "b", "diff", "diff_pct", "diff_ci95_low", "diff_ci95_high", "method", "pairs",
            "n_a", "n_b", "a_ci95_low", "a_ci95_high", "b_ci95_low", "b_ci95_high"]
@@ -72,6 +74,8 @@ def _key(summary: dict) -> tuple:
 
 def compare(dir_a: str | Path, dir_b: str | Path) -> pd.DataFrame:
     """One row per metric (see `metrics.py`), with `runtime_seconds`: A, B, B − A, % and its interval."""
+    import pandas as pd  # here: an experiment's tables; a single run needs no pandas
+
     _, runs_a = load_runs(dir_a)
     _, runs_b = load_runs(dir_b)
     if not runs_a or not runs_b:
@@ -165,6 +169,8 @@ def parse_threshold(text: str) -> Threshold:
 def check_thresholds(table: pd.DataFrame, thresholds: list[Threshold]) -> list[tuple[Threshold, str, float, float]]:
     """The (threshold, metric, diff, diff_pct) that fail. A metric no directory has, or one that has
     no value in A or B, is bad input (ExperimentError): a check that cannot be made must not pass."""
+    import pandas as pd  # here: an experiment's tables; a single run needs no pandas
+
     failed = []
     names = list(table["metric"])
     for t in thresholds:

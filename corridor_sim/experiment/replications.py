@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
 from ..scenario import load_scenario
@@ -28,6 +26,9 @@ from .executors import check_options
 from .metrics import MAIN_KPIS, flatten, main_kpis
 from .runner import Experiment, check_out
 from .tasks import RunOutcome, RunTask
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RUNS = "runs.parquet"
 RESULTS = "results.parquet"
@@ -128,6 +129,8 @@ def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> Replic
 
 def runs_table(outcomes: list[RunOutcome], parameters: dict[str, Callable] | None = None) -> pd.DataFrame:
     """One row per run: run_id, the swept values, replication, seed, error, runtime_seconds, main KPIs."""
+    import pandas as pd  # here: an experiment's tables; a single run needs no pandas
+
     parameters = parameters or {}
     rows = []
     for o in outcomes:
@@ -149,6 +152,8 @@ def tidy_results(outcomes: list[RunOutcome], parameters: dict[str, Callable] | N
 
     `parameters` maps each swept parameter to the function that turns its value into the column's value.
     """
+    import pandas as pd  # here: an experiment's tables; a single run needs no pandas
+
     parameters = parameters or {}
     cols: dict[str, list] = {"run_id": [], "scenario": [], **{p: [] for p in parameters},
                              "replication": [], "metric": [], "value": [], "error": []}

@@ -28,9 +28,8 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-import pandas as pd
 import yaml
 
 from ..output import write_json_atomic, write_parquet_atomic
@@ -43,6 +42,9 @@ from .replications import RUNS, check_replications, runs_table, tidy_results
 from .runner import Experiment, check_out
 from .stats import paired_difference, t_interval
 from .tasks import RunOutcome, RunTask
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SWEEP = "sweep.json"
 RESULTS = "results.parquet"
@@ -247,6 +249,8 @@ def _first(outcomes: list[RunOutcome], key: str):
 
 def summarize_points(outcomes, point_of, items, columns, min_gain):
     """The summary table (one row per point), the saturation table and the saturation points."""
+    import pandas as pd  # here: an experiment's tables; a single run needs no pandas
+
     by_point: dict[int, list[RunOutcome]] = {}
     for o in outcomes:
         by_point.setdefault(point_of[o.run_id], []).append(o)
