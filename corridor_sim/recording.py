@@ -42,6 +42,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import columns
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -98,9 +100,8 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
 def rows_table(rows: list, schema: pa.Schema) -> pa.Table:
     """Rows (tuples in schema order) as an Arrow table, column by column."""
     if not rows:
-        return schema.empty_table()
-    columns = zip(*rows)
-    return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, schema)], schema=schema)
+        return columns.empty_table(schema)
+    return pa.Table.from_arrays([columns.array(col, f.type) for col, f in zip(zip(*rows), schema)], schema=schema)
 
 
 def remove_spills() -> None:
@@ -309,7 +310,7 @@ class RecordLog:
         a few distinct strings then costs 4 bytes a row, and reads into pandas as categorical)."""
         path = self._finished_spill()
         if path is not None:
-            return pq.read_table(path, columns=columns, read_dictionary=list(dictionary) or None)
+            return pq.ParquetFile(path, read_dictionary=list(dictionary) or None).read(columns=columns)
         table = rows_table(self._buf, self.schema)
         if columns is not None:
             table = table.select(columns)
@@ -368,15 +369,15 @@ SAMPLES_SCHEMA = pa.schema([("resource", pa.string()), ("kind", pa.string()), ("
 def _resource_samples(m) -> pa.Table:
     t, q, b = m.samples.arrays()
     n = len(t)
-    return pa.Table.from_arrays([pa.array([m.name] * n, type=pa.string()), pa.array([m.kind] * n, type=pa.string()),
-                                 pa.array(t), pa.array(q), pa.array(b)], schema=SAMPLES_SCHEMA)
+    return pa.Table.from_arrays([columns.array([m.name] * n, pa.string()), columns.array([m.kind] * n, pa.string()),
+                                 *(columns.array(x, pa.float64()) for x in (t, q, b))], schema=SAMPLES_SCHEMA)
 
 
 def samples_table(resources) -> pa.Table:
     """Every resource's samples (`records.ResourceSnapshot`s), resource by resource, as the table of
     samples.parquet."""
     tables = [_resource_samples(m) for m in resources]
-    return pa.concat_tables(tables) if tables else SAMPLES_SCHEMA.empty_table()
+    return pa.concat_tables(tables) if tables else columns.empty_table(SAMPLES_SCHEMA)
 
 
 def write_samples(resources, dest: Path) -> None:
@@ -388,4 +389,4 @@ def write_samples(resources, dest: Path) -> None:
                 writer.write_table(_resource_samples(m))
                 wrote = True
         if not wrote:
-            writer.write_table(SAMPLES_SCHEMA.empty_table())
+            writer.write_table(columns.empty_table(SAMPLES_SCHEMA))

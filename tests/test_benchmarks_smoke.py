@@ -86,3 +86,14 @@ def test_a_single_run_does_not_import_what_only_experiments_and_plots_need():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'matplotlib', 'dask', 'distributed'}))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_running_one_scenario_and_writing_its_directory_needs_no_pandas(tmp_path):
+    """pandas takes about 0.3 s to import, a third of a year of the benchmark tandem: a single run
+    computes its KPIs from numpy columns and writes Parquet with pyarrow, so it never imports it."""
+    code = ("import sys; from corridor_sim.api import run; "
+            f"run({str(ROOT / 'tests' / 'data' / 'mini_corridor.yaml')!r}, out={str(tmp_path / 'run')!r}); "
+            "print('pandas' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.strip() == "False"
+    assert (tmp_path / "run" / "summary.json").is_file()

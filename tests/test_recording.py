@@ -192,3 +192,24 @@ def test_pyarrow_allocates_with_the_system_allocator_unless_the_user_chose_one(f
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
                           check=True)
     assert proc.stdout.strip() == expected
+
+
+def test_columns_built_from_buffers_are_the_arrays_pyarrow_builds():
+    """corridor_sim.columns builds and reads Arrow columns without pyarrow's pandas check: the same arrays."""
+    import pyarrow as pa
+
+    from corridor_sim import columns
+
+    cases = [([1.5, -2.0, 3.25], pa.float64()), ([3, 0, -7], pa.int64()), (["Türkiye", "", "Баку", "x"], pa.string()),
+             ([], pa.string()), ([], pa.float64()), (np.array([0.5, 1.5])[::-1], pa.float64())]
+    for values, kind in cases:
+        ours = columns.array(values, kind)
+        assert ours.equals(pa.array(list(values), type=kind)), (values, kind)
+        back = columns.to_numpy(pa.chunked_array([ours, ours], type=kind))
+        assert list(back) == list(values) * 2
+    keep = np.array([True, False, True, True, False, False, True, False, True])
+    assert columns.mask(keep).to_pylist() == keep.tolist()
+    table = pa.table({"x": list(range(9))})
+    assert columns.to_numpy(table.filter(columns.mask(keep)).column("x")).tolist() == [0, 2, 3, 6, 8]
+    encoded = pa.chunked_array([pa.array(["a", "b", "a"])]).dictionary_encode()
+    assert columns.to_numpy(encoded).tolist() == ["a", "b", "a"]

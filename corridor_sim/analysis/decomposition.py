@@ -26,6 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import columns
+from ..columns import to_numpy
 from ..records import RunRecords
 from .deliveries import Deliveries, read_deliveries
 
@@ -110,7 +112,7 @@ def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
         if name not in index:
             index[name] = len(index)
     lookup = np.array([index[n] for n in names], dtype=np.int64)
-    return lookup[enc.indices.to_numpy(zero_copy_only=False)] if len(names) else np.empty(0, dtype=np.int64)
+    return lookup[to_numpy(enc.indices)] if len(names) else np.empty(0, dtype=np.int64)
 
 
 def visit_aggregates(records: RunRecords, deliveries: Deliveries | None = None) -> tuple[dict, dict[str, float]]:
@@ -124,19 +126,19 @@ def visit_aggregates(records: RunRecords, deliveries: Deliveries | None = None) 
     sums: dict[tuple[int, int], list] = {}  # (flow code, node code) -> [visits, ExactSum × (offset + PARTS)]
     carry = None                           # visits of the window waiting for their consignment's next visit
     for table in records.visits.batches(columns=_COLUMNS):
-        cid = table.column("consignment").to_numpy()
+        cid = to_numpy(table.column("consignment"))
         mask = (cid < size) & (cid >= 0)
         mask[mask] = win.in_window[cid[mask]]
         if not mask.any():
             continue
-        table = table.filter(pa.array(mask))
+        table = table.filter(columns.mask(mask))
         cid = cid[mask]
         node = _codes(table.column("node"), node_index)
         flow = _codes(table.column("flow"), flow_index)
         # Crossing tonne-hours, visit by visit in recorded order (np.add.at adds in order).
         crossing = np.r_[crossing, np.zeros(len(node_index) - len(crossing))]   # the nodes first seen here
         np.add.at(crossing, node, win.transit_tonne_hours[cid])
-        cols = {c: table.column(c).to_numpy() for c in _COLUMNS[3:]}
+        cols = {c: to_numpy(table.column(c)) for c in _COLUMNS[3:]}
         chunk = {"cid": cid, "flow": flow, "node": node, **cols}
         if carry is not None:
             chunk = {k: np.concatenate([carry[k], chunk[k]]) for k in chunk}

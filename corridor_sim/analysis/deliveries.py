@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..columns import to_numpy
 from ..records import RunRecords
 
 
@@ -33,7 +34,4 @@ class Deliveries:
 
 def read_deliveries(records: RunRecords) -> Deliveries:
     table = records.deliveries.table(dictionary=("flow",))
-    column = {name: table.column(name).to_numpy() for name in ("consignment", "created", "delivered", "tonnes", "teu")}
-    flow = table.column("flow").to_numpy()   # a dictionary column: the names, one object per row
-    return Deliveries(column["consignment"].astype(np.int64, copy=False), np.asarray(flow, dtype=object),
-                      *(column[c].astype(float, copy=False) for c in ("created", "delivered", "tonnes", "teu")))
+    return Deliveries(*(to_numpy(table.column(name)) for name in Deliveries.__dataclass_fields__))
