@@ -43,9 +43,13 @@ class Visit(NamedTuple):
 
 
 class Delivery(NamedTuple):
+    """A consignment delivered at its destination. Its transit is timed on two clocks: from `created`
+    (cargo ready at the origin) and from `departed` (its train, truck or vessel leaving the origin)."""
+
     consignment: int
     flow: str
     created: float
+    departed: float
     delivered: float
     tonnes: float
     teu: float
@@ -63,15 +67,27 @@ class TrainRun(NamedTuple):
 
 
 class Voyage(NamedTuple):
+    """One sailing: its line, its slot (timetabled lines; NaN otherwise), the deck or hold it used in the
+    fleet's unit (`load`), the loaded cargo aboard, and apart the empty boxes, wagons and trucks coming back."""
+
     fleet: str
     vessel: int
+    line: str
     origin: str
     destination: str
     departed: float
     arrived: float
+    slot: float
     load: float
     unit: str
     tonnes: float
+    teu: float
+    wagons: float
+    vehicles: float
+    consignments: int
+    empty_teu: float
+    empty_wagons: float
+    empty_vehicles: float
 
 
 class ResourceSample(NamedTuple):

@@ -17,7 +17,7 @@ import math
 
 import networkx as nx
 
-from ..scenario.network import link_graph, route_paths
+from ..scenario.network import LinkGraphs, route_paths
 from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size, mean_of
 
 HOURS_PER_YEAR = 365.0 * 24.0
@@ -45,8 +45,8 @@ def _mix(flows) -> dict:
 
 def all_route_paths(scenario: Scenario) -> dict[str, list]:
     """Each flow's route options as (nodes, link ids, share), worked out once."""
-    graph = link_graph(scenario)
-    return {fname: route_paths(scenario, graph, fname) for fname in scenario.flows}
+    graphs = LinkGraphs(scenario)
+    return {fname: route_paths(scenario, graphs, fname) for fname in scenario.flows}
 
 
 def _users(scenario: Scenario, paths: dict[str, list]) -> dict[str, list]:

@@ -17,7 +17,7 @@ from .monitor import ResourceMonitor
 
 
 class BatchQueue:
-    __slots__ = ("env", "unit", "items", "level", "monitor", "_collectors", "_watchers")
+    __slots__ = ("env", "unit", "items", "level", "monitor", "listener", "_collectors", "_watchers")
 
     def __init__(self, env: simpy.Environment, unit: str, monitor: ResourceMonitor):
         self.env = env
@@ -27,6 +27,7 @@ class BatchQueue:
         self.monitor = monitor
         self._collectors: deque[tuple[simpy.Event, float]] = deque()
         self._watchers: list[simpy.Event] = []
+        self.listener = None    # called after each put (a fleet's dispatcher), if set
 
     def put(self, consignment) -> None:
         now = self.env.now
@@ -41,6 +42,8 @@ class BatchQueue:
         while self._collectors and self.level >= self._collectors[0][1] - 1e-9:
             ev, capacity = self._collectors.popleft()
             ev.succeed(self.take(capacity))
+        if self.listener is not None:
+            self.listener()
 
     def take(self, capacity: float) -> list:
         """FIFO, as many consignments as fit in `capacity`."""

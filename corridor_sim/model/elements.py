@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..scenario.schema import PipelineLink, RailLink, SeaLink, TransferLink
+from ..scenario.schema import PipelineLink, RailLink, RoadLink, TransferLink, mean_of
+from ..scenario.sea import fleet_lines, line_capacity, line_crossing, line_timetable
 from .batching import BatchQueue
 from .berths import PortBerths
 from .context import ModelContext
@@ -26,8 +27,9 @@ from .distributions import Sampler
 from .pipeline import HOURS_PER_YEAR, Pipeline
 from .rail import RailSection
 from .rolling_stock import RollingStockPool
+from .fleet import Fleet
 from .station import Station
-from .vessels import FleetShuttle, PortEnd
+from .vessels import PortEnd, SeaLine
 from .weather import PortWeather
 from .yard import Yard
 
@@ -45,9 +47,9 @@ class Elements:
     yards: dict[tuple[str, str], Yard] = field(default_factory=dict)          # (node, unit)
     sections: dict[tuple[str, str], RailSection] = field(default_factory=dict)   # (link, from node)
     pipelines: dict[str, Pipeline] = field(default_factory=dict)
-    transfer_time: dict[str, Sampler] = field(default_factory=dict)
-    fleet_ends: dict[tuple[str, str], PortEnd] = field(default_factory=dict)      # (fleet, port)
-    fleets: dict[str, FleetShuttle] = field(default_factory=dict)
+    transfer_time: dict[str, Sampler] = field(default_factory=dict)               # transfers and roads
+    line_ends: dict[tuple[str, str], PortEnd] = field(default_factory=dict)       # (sea link, port)
+    fleets: dict[str, Fleet] = field(default_factory=dict)
     pools_at: dict[str, list[RollingStockPool]] = field(default_factory=dict)   # formation node -> pools
     queues: list[BatchQueue] = field(default_factory=list)                     # where consignments wait
     # What a disruption can take out of order, by scenario path: builds its outage controller.
@@ -87,7 +89,7 @@ def _nodes(ctx: ModelContext, el: Elements) -> None:
                 el.outages[f"nodes.{nid}.berths.{group_id}"] = \
                     lambda p=nid, g=group_id: ServerOutages(env, [el.berths.group(p, g)])
         if node.yard is not None:
-            for unit in ("teu", "wagons", "tonnes"):
+            for unit in ("teu", "wagons", "tonnes", "vehicles"):
                 cap = getattr(node.yard, f"capacity_{unit}")
                 if cap is not None:
                     el.yards[(nid, unit)] = Yard(env, unit, cap, ctx.monitor(f"yard:{nid}.{unit}", "yard",
@@ -119,6 +121,9 @@ def _links(ctx: ModelContext, el: Elements) -> None:
     for lid, link in sc.links.items():
         if isinstance(link, TransferLink):
             el.transfer_time[lid] = ctx.sampler(link.travel_hours, f"transfer/{lid}")
+        elif isinstance(link, RoadLink):
+            el.transfer_time[lid] = ctx.sampler(link.distance_km / link.speed_km_per_day * HOURS_PER_DAY,
+                                                f"road/{lid}")
         elif isinstance(link, PipelineLink):
             server = ctx.server(f"pipeline:{lid}", "pipeline", f"links.{lid}", 1, (link.from_,))
             el.pipelines[lid] = Pipeline(server, link.capacity_tonnes_per_year / HOURS_PER_YEAR,
@@ -128,23 +133,30 @@ def _links(ctx: ModelContext, el: Elements) -> None:
 
 def _fleets(ctx: ModelContext, el: Elements, port) -> None:
     sc, env = ctx.scenario, ctx.env
-    for link in sc.links.values():
-        if not isinstance(link, SeaLink):
-            continue
-        fid, spec = link.fleet, sc.fleets[link.fleet]
-        monitor = ctx.monitor(f"fleet:{fid}", "fleet", f"fleets.{fid}", spec.vessels, (link.from_, link.to))
-        ends = []
-        for node in (link.from_, link.to):
-            group_id, group = el.berths.handling(node, spec.unit)
-            queue = BatchQueue(env, spec.unit, monitor)
-            el.queues.append(queue)
-            end = PortEnd(node, el.berths.group(node, group_id), group.rate_per_hour, group.fixed_hours,
-                          el.weather[node], queue)
-            el.fleet_ends[(fid, node)] = end
-            ends.append(end)
-        monitor.backlog = lambda ends=ends: sum(c.tonnes for e in ends for c in e.outbound.items)
-        fleet = FleetShuttle(ctx, fid, spec, ctx.sampler(spec.crossing_hours, f"fleet/{fid}/crossing"),
-                             tuple(ends), monitor, port)
+    for fid, spec in sc.fleets.items():
+        links = fleet_lines(sc, fid)
+        ports = tuple(dict.fromkeys(p for link in links.values() for p in (link.from_, link.to)))
+        monitor = ctx.monitor(f"fleet:{fid}", "fleet", f"fleets.{fid}", spec.vessels, ports)
+        lines = []
+        for lid, link in links.items():
+            timetable = line_timetable(sc, link)
+            ends = []
+            for k, node in enumerate((link.from_, link.to)):
+                group_id, group = el.berths.handling(node, spec.unit)
+                queue = BatchQueue(env, spec.unit, monitor)
+                el.queues.append(queue)
+                # A timetabled line leaves its `from` port at the offset, its other end half a period later.
+                first = timetable.offset_hours + k * timetable.every_hours / 2 if timetable is not None else 0.0
+                end = PortEnd(node, el.berths.group(node, group_id), group.rate_per_hour, group.fixed_hours,
+                              el.weather[node], queue, first_slot=first)
+                el.line_ends[(lid, node)] = end
+                ends.append(end)
+            crossing = line_crossing(sc, link)
+            lines.append(SeaLine(lid, tuple(ends), ctx.sampler(crossing, f"line/{lid}/crossing"), mean_of(crossing),
+                                 line_capacity(sc, link), timetable, link.share))
+        queues = [e.outbound for line in lines for e in line.ends]
+        monitor.backlog = lambda queues=queues: sum(c.tonnes for q in queues for c in q.items)
+        fleet = Fleet(ctx, fid, spec, lines, monitor, port)
         el.fleets[fid] = fleet
         el.outages[f"fleets.{fid}"] = lambda f=fleet: VesselOutages(env, f.vessels)
 

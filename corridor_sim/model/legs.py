@@ -7,8 +7,9 @@ is its plan: mode, ends, hops). Each class knows, for its kind:
   train formation, a fleet's outbound queue); legs a consignment moves over on its
   own (`carried_alone`: transfers and pipelines) have none, and `move_off` moves it
   instead (a process step returning the travel hours);
-- `yard_unit`: the unit of the yards at its ends (a fleet's unit; tonnes of tankage
-  at a pipeline), `None` where it hands over without a yard;
+- `yard_unit(flow)`: the unit of the yards a flow's cargo enters at its ends (a
+  fleet's unit — wagon sidings or the truck park for a ro-ro ferry's lane metres;
+  tonnes of tankage at a pipeline), `None` where it hands over without a yard;
 - `add_expected(est, size, terms)`: its part of a route's expected time — static
   hours and the queue terms of its resources (see `routing.py`).
 
@@ -20,7 +21,7 @@ same trains); the per-event path only calls the bound methods resolved here.
 from __future__ import annotations
 
 from ..scenario.network import Leg
-from ..scenario.schema import Scenario, mean_of
+from ..scenario.schema import Scenario, TransferLink, mean_of
 from .elements import Elements
 from .rail import RailSection, TrainFormation
 from .routing import QueueTerms, RouteEstimate
@@ -32,7 +33,6 @@ class RailLeg:
     """A train from the leg's start to its end, through the stations on the way."""
 
     carried_alone = False
-    yard_unit = None
     sails = False
 
     def __init__(self, plan: Leg, scenario: Scenario, el: Elements, formation: TrainFormation):
@@ -47,6 +47,10 @@ class RailLeg:
         self.path = tuple(zip(self.sections, (h.destination for h in plan.hops), self.stations))
         # Empty stock runs back over the same sections, in the other direction.
         self.return_path = tuple(el.sections[(h.link, h.destination)] for h in reversed(plan.hops))
+
+    @staticmethod
+    def yard_unit(flow) -> str | None:
+        return None
 
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
         sc = self.scenario
@@ -64,37 +68,42 @@ class RailLeg:
 
 
 class SeaLeg:
-    """A crossing on one of the fleet's vessels, from the port where it is loaded."""
+    """A crossing on one of the line's vessels, from the port where it is loaded."""
 
     carried_alone = False
     sails = True
 
     def __init__(self, plan: Leg, scenario: Scenario, el: Elements):
         self.start, self.end, self.hops = plan.start, plan.end, plan.hops
-        self.fleet_id = scenario.links[plan.hops[0].link].fleet
-        self.fleet = scenario.fleets[self.fleet_id]
-        self.yard_unit = self.fleet.unit
-        self.port: PortEnd = el.fleet_ends[(self.fleet_id, plan.start)]
+        self.link = scenario.links[plan.hops[0].link]
+        self.fleet = scenario.fleets[self.link.fleet]
+        self.port: PortEnd = el.line_ends[(plan.hops[0].link, plan.start)]
         self.depart = self.port.outbound.put
+
+    def yard_unit(self, flow) -> str:
+        """A ro-ro ferry's wagons wait on the port's sidings, its trucks in the truck park."""
+        if self.fleet.unit == "lane_metres":
+            return "vehicles" if flow.cargo == "road" else "wagons"
+        return self.fleet.unit
 
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
         fleet, end = self.fleet, self.port
-        crossing = mean_of(fleet.crossing_hours)
-        handling = end.fixed_hours + fleet.usable_capacity / end.rate_per_hour
+        capacity = end.line.capacity
+        crossing = end.line.crossing_mean
+        handling = end.fixed_hours + capacity / end.rate_per_hour
         # The gap between departures from this port when every vessel is busy: its round trip
         # (crossing both ways, this port's handling at both calls) shared by the fleet.
         round_trip = 2 * (crossing + handling)
         est.static_hours += crossing + 2 * handling + fleet.max_wait_hours / 2
-        terms.add(est, ("fleet", id(end)), lambda q=end.outbound, cap=fleet.usable_capacity,
+        terms.add(est, ("fleet", id(end)), lambda q=end.outbound, cap=capacity,
                   gap=round_trip / fleet.vessels: q.level / cap * gap)
         terms.add(est, ("weather", id(end.weather)), lambda w=end.weather: 0.0 if w.is_open else w.mean_closure)
 
 
 class TransferLeg:
-    """A move with a travel time and no capacity (a truck shuttle, an internal move)."""
+    """A move with a travel time and no capacity (a truck shuttle, an internal move), or a road."""
 
     carried_alone = True
-    yard_unit = None
     sails = False
     depart = None
 
@@ -102,6 +111,12 @@ class TransferLeg:
         self.start, self.end, self.hops = plan.start, plan.end, plan.hops
         self.link = scenario.links[plan.hops[0].link]
         self.travel = el.transfer_time[plan.hops[0].link]
+        self.expected_hours = mean_of(self.link.travel_hours) if isinstance(self.link, TransferLink) else \
+            self.link.distance_km / self.link.speed_km_per_day * 24.0
+
+    @staticmethod
+    def yard_unit(flow) -> str | None:
+        return None
 
     def move_off(self, env, c):
         """Process step: nothing to wait for. Returns the travel hours."""
@@ -109,16 +124,19 @@ class TransferLeg:
         yield  # a process step, like the pipeline's
 
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
-        est.static_hours += mean_of(self.link.travel_hours)
+        est.static_hours += self.expected_hours
 
 
 class PipelineLeg:
     """A parcel pumped into the pipeline, then carried to its far end."""
 
     carried_alone = True
-    yard_unit = "tonnes"   # tankage in front of and behind a pipeline
     sails = False
     depart = None
+
+    @staticmethod
+    def yard_unit(flow) -> str:
+        return "tonnes"   # tankage in front of and behind a pipeline
 
     def __init__(self, plan: Leg, scenario: Scenario, el: Elements):
         self.start, self.end, self.hops = plan.start, plan.end, plan.hops

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scenario.network import Leg, compile_legs, link_graph, route_paths
+from ..scenario.network import Leg, LinkGraphs, compile_legs, route_paths
 from ..scenario.schema import PipelineLink, RailLink, SeaLink, TransferLink, consignment_size
 from .batching import BatchQueue
 from .context import ModelContext
@@ -54,14 +54,14 @@ class RouteBuilder:
         self.legs: dict[tuple, object] = {}
         self.terms = QueueTerms()
         self.paths: dict[str, list] = {}
-        self._graph = link_graph(ctx.scenario)
+        self._graphs = LinkGraphs(ctx.scenario)
 
     def choice(self, fname: str) -> RouteChoice:
         """The routes of flow `fname` and the rule that picks one for each consignment."""
         sc = self.ctx.scenario
         flow = sc.flows[fname]
         routes, shares, estimates = [], [], []
-        self.paths[fname] = route_paths(sc, self._graph, fname)
+        self.paths[fname] = route_paths(sc, self._graphs, fname)
         size = consignment_size(flow)
         for nodes, links, share in self.paths[fname]:
             route = self._route(fname, compile_legs(sc, nodes, links))

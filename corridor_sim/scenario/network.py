@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .schema import ContainerFlow, LiquidBulkFlow, RailLink, Scenario, SeaLink, consignment_size
+from .schema import PipelineLink, RailLink, RoadLink, Scenario, SeaLink, consignment_size
+from .sea import carries, line_capacity
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Leg:
     train stays together through stations (gauge change, border, locomotive change).
     """
 
-    mode: str  # "rail" | "sea" | "transfer"
+    mode: str  # the links' mode: "rail" | "sea" | "transfer" | "pipeline" | "road"
     start: str
     end: str
     hops: tuple[Hop, ...]
@@ -42,18 +43,44 @@ class Leg:
         return (self.mode, tuple(h.link for h in self.hops), self.start, self.end)
 
 
-def link_graph(scenario: Scenario) -> nx.MultiGraph:
+def usable(scenario: Scenario, link, cargo: str) -> bool:
+    """Whether cargo of a kind (`container`, `wagonload`, `liquid_bulk`, `road`) can go over a link:
+    trucks by road and on ro-ro ferries, the rest by rail, pipeline and the vessels that take it."""
+    if isinstance(link, RoadLink):
+        return cargo == "road"
+    if isinstance(link, (RailLink, PipelineLink)):
+        return cargo != "road"
+    if isinstance(link, SeaLink):
+        return link.fleet not in scenario.fleets or carries(scenario.fleets[link.fleet], cargo)
+    return True
+
+
+def link_graph(scenario: Scenario, cargo: str | None = None) -> nx.MultiGraph:
+    """The links as a graph (those a cargo can use, if given)."""
     g = nx.MultiGraph()
     g.add_nodes_from(scenario.nodes)
     for link_id, link in scenario.links.items():
-        if link.from_ in scenario.nodes and link.to in scenario.nodes:
+        if link.from_ in scenario.nodes and link.to in scenario.nodes and (cargo is None or usable(scenario, link, cargo)):
             g.add_edge(link.from_, link.to, key=link_id, distance_km=link.distance_km, mode=link.mode)
     return g
 
 
-def route_paths(scenario: Scenario, g: nx.MultiGraph, flow_name: str) -> list[tuple[list[str], list[str], float]]:
+class LinkGraphs(dict):
+    """The graph of each kind of cargo, built the first time a flow of that kind asks for it."""
+
+    def __init__(self, scenario: Scenario):
+        super().__init__()
+        self.scenario = scenario
+
+    def __missing__(self, cargo: str) -> nx.MultiGraph:
+        self[cargo] = g = link_graph(self.scenario, cargo)
+        return g
+
+
+def route_paths(scenario: Scenario, graphs: LinkGraphs, flow_name: str) -> list[tuple[list[str], list[str], float]]:
     """(nodes, link ids, share) of each route option of a flow."""
     flow = scenario.flows[flow_name]
+    g = graphs[flow.cargo]
     return [(*option_path(scenario, g, flow, via), share) for via, share in flow.route_options()]
 
 
@@ -76,6 +103,8 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
         here = nodes[-1]
         if target in scenario.links:
             link = scenario.links[target]
+            if not usable(scenario, link, flow.cargo):
+                raise ValueError(f"{flow.cargo} cargo cannot go over link '{target}'")
             # Enter the link at its nearer end (at a tie, the end we are at), unless the way there
             # passes its other end (a link of 0 km makes both ends equally near).
             ends = sorted([(link.from_, link.to), (link.to, link.from_)],
@@ -95,8 +124,7 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
             links.append(forced[i])
             continue
         edges = g.get_edge_data(a, b)
-        # Between two ports with several sea links, take one whose vessels can carry the cargo.
-        links.append(min(edges, key=lambda k: (not _carries(scenario, k, flow), edges[k]["distance_km"])))
+        links.append(min(edges, key=lambda k: edges[k]["distance_km"]))   # the shortest of parallel links
     return nodes, links
 
 
@@ -114,18 +142,6 @@ def _distance(g: nx.MultiGraph, a: str, b: str) -> float:
         return nx.shortest_path_length(g, a, b, weight="distance_km")
     except nx.NetworkXNoPath:
         return float("inf")
-
-
-def _carries(scenario: Scenario, link_id: str, flow) -> bool:
-    link = scenario.links[link_id]
-    if not isinstance(link, SeaLink) or link.fleet not in scenario.fleets:
-        return True
-    unit = scenario.fleets[link.fleet].unit
-    if unit == "teu":
-        return isinstance(flow, ContainerFlow)
-    if unit == "wagons":
-        return not isinstance(flow, LiquidBulkFlow)
-    return not isinstance(flow, ContainerFlow)
 
 
 def compile_legs(scenario: Scenario, nodes: list[str], links: list[str]) -> list[Leg]:
@@ -178,7 +194,7 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
         if node.weather is not None and not node.berths:
             problems.append((f"nodes.{nid}.weather", "weather closures apply to ports: this node has no berths"))
 
-    fleet_links: dict[str, str] = {}
+    fleet_links: dict[str, list[str]] = {}
     for lid, link in scenario.links.items():
         for end, field in ((link.from_, "from"), (link.to, "to")):
             if end not in nodes:
@@ -190,21 +206,31 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
             if fleet is None:
                 problems.append((f"links.{lid}.fleet", f"unknown fleet '{link.fleet}'"))
                 continue
-            if link.fleet in fleet_links:
-                problems.append((f"links.{lid}.fleet", f"fleet '{link.fleet}' already serves link '{fleet_links[link.fleet]}'"))
-            fleet_links[link.fleet] = lid
+            fleet_links.setdefault(link.fleet, []).append(lid)
             for end in (link.from_, link.to):
                 if end in nodes and not any(b.handles == fleet.unit for b in nodes[end].berths.values()):
                     problems.append(
                         (f"nodes.{end}.berths", f"no berth handles {fleet.unit} for fleet '{link.fleet}' on link '{lid}'")
                     )
-    for fid in scenario.fleets:
-        if fid not in fleet_links:
+            problems.extend(_line_problems(scenario, lid, link))
+    for fid, fleet in scenario.fleets.items():
+        lines = fleet_links.get(fid, [])
+        if not lines:
             problems.append((f"fleets.{fid}", "no sea link uses this fleet"))
+        elif fleet.dispatch == "fixed_shares" and len(lines) > 1:
+            shares = [scenario.links[lid].share for lid in lines]
+            if any(x is None for x in shares):
+                problems.append((f"fleets.{fid}.dispatch", "fixed_shares needs a share on each of its links: "
+                                 + ", ".join(lid for lid in lines if scenario.links[lid].share is None)))
+            elif abs(sum(shares) - 1.0) > 1e-6:
+                problems.append((f"fleets.{fid}.dispatch", f"the shares of its links add up to {sum(shares):g}, not 1"))
+    for nid, node in nodes.items():
+        if node.embargo is not None and not node.berths:
+            problems.append((f"nodes.{nid}.embargo", "an embargo holds cargo bound for a port: this node has no berths"))
     if problems:
         return problems
 
-    g = link_graph(scenario)
+    graphs = LinkGraphs(scenario)
     for fname, flow in scenario.flows.items():
         for field in ("origin", "destination"):
             ref = getattr(flow, field)
@@ -223,7 +249,7 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
             continue
         for where, via in options:
             try:
-                path_nodes, path_links = option_path(scenario, g, flow, via)
+                path_nodes, path_links = option_path(scenario, graphs[flow.cargo], flow, via)
             except ValueError as exc:
                 problems.append((where if via else f"flows.{fname}", str(exc)))
                 continue
@@ -310,9 +336,25 @@ def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[st
                             f"{formation.max_wagons}-wagon trains formed at '{leg.start}'"))
         elif isinstance(link, SeaLink):
             fleet = scenario.fleets[link.fleet]
-            if fleet.unit == "teu" and not isinstance(flow, ContainerFlow):
-                out.append((f"flows.{fname}", f"{flow.cargo} cargo cannot go on fleet '{link.fleet}', which carries containers"))
-            elif size[fleet.unit] > fleet.usable_capacity:
-                out.append((f"flows.{fname}", f"a consignment of {size[fleet.unit]:g} {fleet.unit} exceeds the usable "
-                            f"capacity of fleet '{link.fleet}' ({fleet.usable_capacity:g} {fleet.unit})"))
+            usable_cap = line_capacity(scenario, link)
+            if size[fleet.unit] > usable_cap:
+                out.append((f"flows.{fname}", f"a consignment of {size[fleet.unit]:g} {fleet.unit} exceeds what a vessel "
+                            f"of fleet '{link.fleet}' may load on link '{leg.hops[0].link}' ({usable_cap:g} "
+                            f"{fleet.unit})"))
     return out
+
+
+def _line_problems(scenario: Scenario, lid: str, link: SeaLink) -> list[tuple[str, str]]:
+    """A draft needs the depth of both ports, and enough of it to load anything at all."""
+    fleet = scenario.fleets[link.fleet]
+    if fleet.draft is None:
+        return []
+    shallow = [p for p in (link.from_, link.to) if p in scenario.nodes and scenario.nodes[p].depth_m is None]
+    if shallow:
+        return [(f"nodes.{shallow[0]}.depth_m", f"fleet '{link.fleet}' has a draft: its ports need depth_m "
+                 f"(link '{lid}')")]
+    if line_capacity(scenario, link) <= 0:
+        depth = min(scenario.nodes[p].depth_m for p in (link.from_, link.to))
+        return [(f"links.{lid}", f"the vessels of fleet '{link.fleet}' cannot load at all in {depth:g} m of water "
+                 f"(light draft {fleet.draft.light_m:g} m + {fleet.draft.under_keel_m:g} m under the keel)")]
+    return []

@@ -151,6 +151,11 @@ class Station(Strict):
         default=0.0,
         description="Delay after service with no server held (customs, documents): an infinite-server stage.",
     )
+    background_trains_per_day: NonNegativeFloat = Field(
+        default=0.0,
+        description="Trains of other routes (Northern route, China-Central Asia) that take the station's tracks: "
+                    "Poisson arrivals, each served like a corridor train, no cargo of the corridor.",
+    )
 
 
 class TrainFormation(Strict):
@@ -160,12 +165,16 @@ class TrainFormation(Strict):
     max_wait_hours: PositiveFloat = 48.0
 
 
+Unit = Literal["wagons", "teu", "tonnes", "lane_metres"]
+
+
 class BerthGroup(Strict):
     """Berths of one kind at a port. A vessel holds a berth while it loads or unloads."""
 
-    handles: Literal["wagons", "teu", "tonnes"]
+    handles: Unit
     count: PositiveInt
-    rate_per_hour: PositiveFloat = Field(description="Units (wagons, TEU or tonnes) handled per hour per berth.")
+    rate_per_hour: PositiveFloat = Field(description="Units (wagons, TEU, tonnes or lane metres) handled per hour "
+                                                     "per berth.")
     fixed_hours: NonNegativeFloat = Field(default=0.0, description="Mooring, documents, ramp set-up per call.")
 
 
@@ -182,11 +191,30 @@ class Weather(Strict):
 
 
 class Yard(Strict):
-    """Finite storage at a port, per unit. A full yard blocks unloading upstream; cargo is never dropped."""
+    """Finite storage at a port, per unit. A full yard blocks unloading upstream; cargo is never dropped.
+
+    `capacity_vehicles` is the truck park where road vehicles wait for a ro-ro ferry."""
 
     capacity_teu: PositiveFloat | None = None
     capacity_wagons: PositiveFloat | None = None
     capacity_tonnes: PositiveFloat | None = None
+    capacity_vehicles: PositiveFloat | None = None
+
+
+class Embargo(Strict):
+    """A port's admission limit: when the cargo waiting there for the sea crossing passes `limit`
+    (in `unit`), the railways and origins stop dispatching cargo bound for the port until it falls
+    below `release`. Held cargo waits at its origin (in the system, never dropped)."""
+
+    unit: Literal["wagons", "teu", "tonnes", "vehicles"]
+    limit: PositiveFloat
+    release: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _release_below_limit(self) -> "Embargo":
+        if self.release >= self.limit:
+            raise ValueError("release must be below limit")
+        return self
 
 
 class Node(Strict):
@@ -200,6 +228,9 @@ class Node(Strict):
     berths: dict[Identifier, BerthGroup] = Field(default_factory=dict)
     yard: Yard | None = None
     weather: Weather | None = None
+    depth_m: PositiveFloat | None = Field(default=None, description="Depth at the berths and approach (metres): "
+                                                                    "with a fleet's `draft`, how much it may load.")
+    embargo: Embargo | None = None
 
 
 # --------------------------------------------------------------------------
@@ -224,14 +255,38 @@ class RailLink(Strict):
     tracks: Literal[1, 2] = 2
 
 
+class Timetable(Strict):
+    """Departures from a line's `from` port at offset, offset + every, offset + 2 every, ...; from its
+    other end half a period later. A vessel sails at its slot with what is aboard."""
+
+    every_hours: PositiveFloat
+    offset_hours: NonNegativeFloat = 0.0
+
+
 class SeaLink(Strict):
-    """A sea leg served by a vessel fleet shuttling between its two ports."""
+    """A line served by a vessel fleet: the fleet may serve several lines (its vessels go where its
+    dispatch rule sends them)."""
 
     mode: Literal["sea"]
     from_: Identifier = Field(alias="from")
     to: Identifier
     distance_km: PositiveFloat
     fleet: Identifier
+    crossing_hours: Duration | None = Field(default=None, description="Sailing time of this line (default: the "
+                                                                       "fleet's crossing_hours).")
+    timetable: Timetable | None = Field(default=None, description="This line's timetable (default: the fleet's).")
+    share: Annotated[Number, Field(gt=0, le=1)] | None = Field(
+        default=None, description="Share of the fleet's sailings, when its dispatch is fixed_shares.")
+
+
+class RoadLink(Strict):
+    """A road between two nodes: trucks drive it in distance / speed, with no capacity limit."""
+
+    mode: Literal["road"]
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    distance_km: PositiveFloat
+    speed_km_per_day: PositiveFloat
 
 
 class TransferLink(Strict):
@@ -255,7 +310,7 @@ class PipelineLink(Strict):
     travel_hours: Duration = 0.0
 
 
-Link = Annotated[Union[RailLink, SeaLink, TransferLink, PipelineLink], Field(discriminator="mode")]
+Link = Annotated[Union[RailLink, SeaLink, TransferLink, PipelineLink, RoadLink], Field(discriminator="mode")]
 
 
 # --------------------------------------------------------------------------
@@ -263,36 +318,67 @@ Link = Annotated[Union[RailLink, SeaLink, TransferLink, PipelineLink], Field(dis
 # --------------------------------------------------------------------------
 
 
-class Fleet(Strict):
-    """Vessels of one type shuttling on one sea link; they sail when loaded or after a maximum wait.
+class Draft(Strict):
+    """A vessel's draft loaded (at its full deadweight) and in ballast, and the clearance it keeps under its
+    keel: at a port of depth d it may load the share (d - clearance - light) / (loaded - light) of its
+    capacity (F7: 3.5 m Caspian ports, 70-75%)."""
 
-    Exactly one capacity is given; it is the unit the vessels and their berths count in.
-    """
+    loaded_m: PositiveFloat
+    light_m: PositiveFloat
+    under_keel_m: NonNegativeFloat = 0.3
+
+    @model_validator(mode="after")
+    def _light_below_loaded(self) -> "Draft":
+        if self.light_m >= self.loaded_m:
+            raise ValueError("light_m must be below loaded_m")
+        return self
+
+
+class Fleet(Strict):
+    """Vessels of one type on one or more sea lines (the links that name the fleet); they sail when
+    loaded or after a maximum wait, or on a timetable.
+
+    Exactly one capacity is given; it is the unit the vessels and their berths count in: lane
+    metres for ro-ro ferries that carry wagons and road vehicles on the same decks."""
 
     vessels: PositiveInt
     capacity_wagons: PositiveFloat | None = None
     capacity_teu: PositiveFloat | None = None
     capacity_tonnes: PositiveFloat | None = None
+    capacity_lane_metres: PositiveFloat | None = None
     load_factor: Annotated[Number, Field(gt=0, le=1)] = Field(
-        default=1.0, description="Share of the capacity usable (draft limits: 0.70–0.75 on the Caspian)."
-    )
+        default=1.0, description="Share of the capacity usable, where no draft is given (draft limits: 0.70-0.75 "
+                                 "on the Caspian).")
+    draft: Draft | None = Field(default=None, description="With the ports' depth_m, the share usable on each line.")
     crossing_hours: Duration
     max_wait_hours: PositiveFloat
+    timetable: Timetable | None = None
+    dispatch: Literal["most_cargo", "fixed_shares"] = Field(
+        default="most_cargo", description="Where a vessel goes when several lines meet at its port: the line with "
+                                          "the most cargo waiting, or the line furthest below its share of sailings.")
 
     @model_validator(mode="after")
     def _one_capacity(self) -> "Fleet":
-        given = [u for u in ("wagons", "teu", "tonnes") if getattr(self, f"capacity_{u}") is not None]
+        given = [u for u in UNITS if getattr(self, f"capacity_{u}") is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of capacity_wagons, capacity_teu, capacity_tonnes")
+            raise ValueError("give exactly one of " + ", ".join(f"capacity_{u}" for u in UNITS))
         return self
 
     @property
     def unit(self) -> str:
-        return next(u for u in ("wagons", "teu", "tonnes") if getattr(self, f"capacity_{u}") is not None)
+        return next(u for u in UNITS if getattr(self, f"capacity_{u}") is not None)
+
+    @property
+    def capacity(self) -> float:
+        return getattr(self, f"capacity_{self.unit}")
 
     @property
     def usable_capacity(self) -> float:
-        return getattr(self, f"capacity_{self.unit}") * self.load_factor
+        """The capacity times the load factor (what a line without a draft limit gets)."""
+        return self.capacity * self.load_factor
+
+
+UNITS = ("wagons", "teu", "tonnes", "lane_metres")
 
 
 # --------------------------------------------------------------------------
@@ -305,6 +391,15 @@ class RouteOption(Strict):
 
     via: list[Identifier]
     share: Annotated[Number, Field(ge=0, le=1)] | None = None
+
+
+class EmptyReturn(Strict):
+    """The flow's wagons, containers or trucks come back empty across each sea line it crosses, taking deck
+    space: `share` of them, back at the port they were unloaded at after the time the loaded ones took from
+    there to the destination, twice (there and back), plus `turnaround_hours` to unload."""
+
+    share: Annotated[Number, Field(ge=0, le=1)] = 1.0
+    turnaround_hours: NonNegativeFloat = 24.0
 
 
 class _FlowBase(Strict):
@@ -329,6 +424,7 @@ class _FlowBase(Strict):
         description="Relative weight of each calendar month, January first; normalised to a mean of 1.",
     )
     arrivals: Literal["poisson", "regular"] = "poisson"
+    empty_return: EmptyReturn | None = None
 
     @field_validator("seasonality")
     @classmethod
@@ -359,13 +455,18 @@ class _FlowBase(Strict):
         return [(list(r.via), r.share if r.share is not None else 1.0 / len(self.routes)) for r in self.routes]
 
 
+# K10: ASCO's ferry tariff is for wagons of up to 15 m (x1.2 longer): the standard length on a ferry deck.
+WAGON_METRES = 15.0
+
+
 class ContainerFlow(_FlowBase):
-    """Blocks of containers; `consignment_teu` TEU per consignment."""
+    """Blocks of containers; `consignment_teu` TEU per consignment, on flat wagons by rail."""
 
     cargo: Literal["container"]
     tonnes_per_teu: PositiveFloat
     consignment_teu: PositiveFloat
     teu_per_wagon: PositiveFloat = 2.0
+    metres_per_wagon: PositiveFloat = WAGON_METRES
 
 
 class WagonloadFlow(_FlowBase):
@@ -374,6 +475,7 @@ class WagonloadFlow(_FlowBase):
     cargo: Literal["wagonload"]
     tonnes_per_wagon: PositiveFloat
     consignment_wagons: PositiveInt
+    metres_per_wagon: PositiveFloat = WAGON_METRES
 
 
 class LiquidBulkFlow(_FlowBase):
@@ -382,30 +484,38 @@ class LiquidBulkFlow(_FlowBase):
     cargo: Literal["liquid_bulk"]
     consignment_tonnes: PositiveFloat
     tonnes_per_wagon: PositiveFloat = 60.0
+    metres_per_wagon: PositiveFloat = WAGON_METRES
 
 
-Flow = Annotated[Union[ContainerFlow, WagonloadFlow, LiquidBulkFlow], Field(discriminator="cargo")]
+class RoadFlow(_FlowBase):
+    """Trucks and semi-trailers: `consignment_vehicles` road vehicles each, by road and on ro-ro ferries."""
+
+    cargo: Literal["road"]
+    tonnes_per_vehicle: PositiveFloat
+    consignment_vehicles: PositiveInt = 1
+    metres_per_vehicle: PositiveFloat = Field(default=16.5, description="Deck length of one vehicle "
+                                                                         "(assumption: a tractor and semi-trailer).")
 
 
-def consignment_size(flow: ContainerFlow | WagonloadFlow | LiquidBulkFlow) -> dict[str, float]:
-    """Tonnes, TEU and wagons of one consignment of a flow."""
+Flow = Annotated[Union[ContainerFlow, WagonloadFlow, LiquidBulkFlow, RoadFlow], Field(discriminator="cargo")]
+RAIL_CARGO = (ContainerFlow, WagonloadFlow, LiquidBulkFlow)
+
+
+def consignment_size(flow: ContainerFlow | WagonloadFlow | LiquidBulkFlow | RoadFlow) -> dict[str, float]:
+    """Tonnes, TEU, wagons, road vehicles and deck lane metres of one consignment of a flow."""
+    if isinstance(flow, RoadFlow):
+        vehicles = float(flow.consignment_vehicles)
+        return {"tonnes": vehicles * flow.tonnes_per_vehicle, "teu": 0.0, "wagons": 0.0, "vehicles": vehicles,
+                "lane_metres": vehicles * flow.metres_per_vehicle}
     if isinstance(flow, ContainerFlow):
-        return {
-            "tonnes": flow.consignment_teu * flow.tonnes_per_teu,
-            "teu": flow.consignment_teu,
-            "wagons": flow.consignment_teu / flow.teu_per_wagon,
-        }
-    if isinstance(flow, WagonloadFlow):
-        return {
-            "tonnes": flow.consignment_wagons * flow.tonnes_per_wagon,
-            "teu": 0.0,
-            "wagons": float(flow.consignment_wagons),
-        }
-    return {
-        "tonnes": flow.consignment_tonnes,
-        "teu": 0.0,
-        "wagons": flow.consignment_tonnes / flow.tonnes_per_wagon,
-    }
+        tonnes, teu, wagons = flow.consignment_teu * flow.tonnes_per_teu, flow.consignment_teu, \
+            flow.consignment_teu / flow.teu_per_wagon
+    elif isinstance(flow, WagonloadFlow):
+        tonnes, teu, wagons = flow.consignment_wagons * flow.tonnes_per_wagon, 0.0, float(flow.consignment_wagons)
+    else:
+        tonnes, teu, wagons = flow.consignment_tonnes, 0.0, flow.consignment_tonnes / flow.tonnes_per_wagon
+    return {"tonnes": tonnes, "teu": teu, "wagons": wagons, "vehicles": 0.0,
+            "lane_metres": wagons * flow.metres_per_wagon}
 
 
 # --------------------------------------------------------------------------
