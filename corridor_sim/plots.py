@@ -25,22 +25,21 @@ tonnes, queues over time), as each caption says.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import textwrap
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
+
+from .rundir import SWEEP, NotARunDirectory, RunData, load_run
 
 DPI = 110
 UTIL_CMAP = "RdYlGn_r"
@@ -83,166 +82,6 @@ SEAS = {
         (34.64, 36.78), (35.6, 36.6), (35.9, 36.85), (36.2, 36.6), (35.8, 35.9), (35.8, 34.5), (34.5, 33.0),
         (26.5, 33.0)],
 }
-
-
-class NotARunDirectory(ValueError):
-    """The path given is not a complete corridor-sim run directory."""
-
-
-# ---------------------------------------------------------------------------
-# Run data: a RunResult or a run directory, read the same way
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class RunData:
-    """What the plots read from one run or one set of replications.
-
-    `summary` is the run's `summary.json` (for replications, the aggregated one:
-    numbers as {mean, ci95}); `scenario` the resolved scenario; the record tables
-    (`visits`, `deliveries`, `samples`, `voyages`) are read on first use. For
-    replications, `replication_dirs` lists the successful replications' run
-    directories: `deliveries` holds all of them (column `replication`), the other
-    tables the first one's.
-    """
-
-    summary: dict
-    scenario: dict
-    path: Path | None = None
-    replication_dirs: list[Path] = field(default_factory=list)
-    _frames: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def is_replications(self) -> bool:
-        return isinstance(self.summary.get("replications"), int)
-
-    @property
-    def name(self) -> str:
-        return str(self.summary.get("scenario") or self.scenario.get("name") or "run")
-
-    @property
-    def start(self) -> dt.datetime:
-        return dt.datetime.fromisoformat(str(self.summary.get("start_date") or self.scenario["start_date"]))
-
-    @property
-    def warmup_hours(self) -> float:
-        return float(self.scenario["warmup_days"]) * 24.0
-
-    @property
-    def end_hours(self) -> float:
-        return (float(self.scenario["warmup_days"]) + float(self.scenario["horizon_days"])) * 24.0
-
-    @property
-    def per_year(self) -> float:
-        return 365.0 / float(self.scenario["horizon_days"])
-
-    def date(self, hours):
-        """Simulated hours as calendar datetimes."""
-        return pd.Timestamp(self.start) + pd.to_timedelta(np.asarray(hours, dtype=float), unit="h")
-
-    def _table(self, name: str) -> pd.DataFrame:
-        if name not in self._frames:
-            source = self.replication_dirs[0] if self.replication_dirs else self.path
-            if source is None or not (source / name).is_file():
-                raise NotARunDirectory(f"{source}: no {name} (records are needed for this figure)")
-            self._frames[name] = pd.read_parquet(source / name)
-        return self._frames[name]
-
-    @property
-    def visits(self) -> pd.DataFrame:
-        return self._table("visits.parquet")
-
-    @property
-    def samples(self) -> pd.DataFrame:
-        return self._table("samples.parquet")
-
-    @property
-    def voyages(self) -> pd.DataFrame:
-        return self._table("voyages.parquet")
-
-    @property
-    def deliveries(self) -> pd.DataFrame:
-        """Deliveries, with a `replication` column (all successful replications of a replications dir)."""
-        if "deliveries.parquet" not in self._frames:
-            if self.replication_dirs:
-                frames = []
-                for i, d in enumerate(self.replication_dirs):
-                    f = pd.read_parquet(d / "deliveries.parquet")
-                    f["replication"] = i
-                    frames.append(f)
-                self._frames["deliveries.parquet"] = pd.concat(frames, ignore_index=True)
-            else:
-                f = self._table("deliveries.parquet").copy()
-                f["replication"] = 0
-                self._frames["deliveries.parquet"] = f
-        return self._frames["deliveries.parquet"]
-
-    @property
-    def n_replications(self) -> int:
-        return max(1, len(self.replication_dirs))
-
-    def resource(self, name: str) -> dict | None:
-        return next((r for r in self.summary.get("resources", []) if r.get("name") == name), None)
-
-
-def load_run(source) -> RunData:
-    """A RunResult (from `api.run`), a RunData, or the path of a run directory, as RunData.
-
-    Raises `NotARunDirectory` with one readable line when the path is not a
-    complete run directory (a sweep directory is not one either).
-    """
-    if isinstance(source, RunData):
-        return source
-    if hasattr(source, "raw") and hasattr(source, "summary") and hasattr(source, "resolved"):
-        from .output import record_frames
-
-        return RunData(source.summary, source.resolved, None, [], dict(record_frames(source.raw)))
-    path = Path(source)
-    if not path.exists():
-        raise NotARunDirectory(f"{path}: no such directory")
-    if not path.is_dir():
-        raise NotARunDirectory(f"{path}: not a directory")
-    if (path / "sweep.json").exists():
-        raise NotARunDirectory(f"{path}: is a sweep directory, not a run directory (its runs are in {path}/runs/)")
-    summary = _read_json(path / "summary.json", path)
-    if not isinstance(summary, dict) or "kpis" not in summary:
-        raise NotARunDirectory(f"{path}/summary.json: not a corridor-sim run summary")
-    if summary.get("error"):
-        raise NotARunDirectory(f"{path}: the run failed ({summary['error']}); see {path}/error.txt")
-    reps: list[Path] = []
-    if isinstance(summary.get("replications"), int):
-        rep_root = path / "replications"
-        for d in sorted(rep_root.glob("rep-*")) if rep_root.is_dir() else []:
-            try:
-                s = json.loads((d / "summary.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if s.get("error") is None and (d / "deliveries.parquet").is_file():
-                reps.append(d)
-        if not reps:
-            raise NotARunDirectory(f"{path}: no successful replication under {rep_root}")
-        scenario_file = reps[0] / "scenario.resolved.yaml"
-    else:
-        scenario_file = path / "scenario.resolved.yaml"
-    try:
-        scenario = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NotARunDirectory(f"{path}: no {scenario_file.name}: not a complete run directory") from None
-    except (OSError, yaml.YAMLError) as exc:
-        raise NotARunDirectory(f"{scenario_file}: cannot be read ({exc})") from None
-    if not isinstance(scenario, dict) or "nodes" not in scenario:
-        raise NotARunDirectory(f"{scenario_file}: not a resolved corridor-sim scenario")
-    return RunData(summary, scenario, path, reps)
-
-
-def _read_json(file: Path, directory: Path):
-    try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        hint = " (an unfinished experiment?)" if (directory / "replications").is_dir() else ""
-        raise NotARunDirectory(f"{directory}: no summary.json: not a corridor-sim run directory{hint}") from None
-    except (OSError, ValueError) as exc:
-        raise NotARunDirectory(f"{file}: cannot be read ({exc})") from None
 
 
 def value(x):
@@ -887,7 +726,7 @@ def queue_lengths(data, resources=None, top: int = 4) -> Figure:
 
 def load_sweep(source):
     """A SweepResult, or a sweep directory read back as one."""
-    from .experiment.sweep import SATURATION, SUMMARY_TABLE, SWEEP, SweepResult
+    from .experiment.sweep import SATURATION, SUMMARY_TABLE, SweepResult
 
     if hasattr(source, "summary") and hasattr(source, "saturation") and hasattr(source, "info"):
         return source

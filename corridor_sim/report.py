@@ -112,8 +112,8 @@ def _saved_pngs(data: RunData) -> dict | None:
 
 def write_report(directory, out=None) -> Path:
     """Write the report of `directory` to `out` (default: DIR/report.html), atomically."""
-    from .experiment.sweep import SWEEP
     from .output import _write_file
+    from .rundir import SWEEP
 
     out = Path(out) if out is not None else Path(directory) / REPORT
     if (Path(directory) / SWEEP).is_file():

@@ -21,6 +21,7 @@ from typing import Callable
 import pandas as pd
 
 from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
+from ..rundir import REPLICATIONS_DIR, replication_id
 from ..scenario import load_scenario
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
@@ -31,7 +32,6 @@ from .tasks import RunOutcome, RunTask
 
 RUNS = "runs.parquet"
 RESULTS = "results.parquet"
-REPLICATIONS_DIR = "replications"
 
 
 @dataclass
@@ -44,10 +44,6 @@ class ReplicationResult:
     @property
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["error"].notna()]
-
-
-def run_id(replication: int) -> str:
-    return f"rep-{replication:04d}"
 
 
 def check_replications(replications) -> None:
@@ -83,7 +79,7 @@ def run_replications(
     out = Path(out) if out is not None else None
     if out is not None:
         check_out(out, "replications", resume)
-    tasks = [RunTask(run_id(i), i, resolved, str(scenario), keep_records=out is not None)
+    tasks = [RunTask(replication_id(i), i, resolved, str(scenario), keep_records=out is not None)
              for i in range(replications)]
     holder: dict = {}
 
