@@ -39,6 +39,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from .analysis import links as link_analysis
+from .analysis import monthly
+from .analysis.elements import resource_links, resource_node
+from .analysis.values import ci95, value  # noqa: F401 - plots.value and plots.ci95, for notebooks
+from .analysis.window import window_transit
 from .rundir import SWEEP, NotARunDirectory, RunData, load_run
 
 DPI = 110
@@ -84,18 +89,6 @@ SEAS = {
 }
 
 
-def value(x):
-    """A summary number, plain or aggregated ({mean, ci95}), as a float (None stays None)."""
-    if isinstance(x, dict):
-        x = x.get("mean")
-    return None if x is None else float(x)
-
-
-def ci95(x):
-    """The [low, high] interval of an aggregated number, or None."""
-    return x.get("ci95") if isinstance(x, dict) else None
-
-
 def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
@@ -109,65 +102,16 @@ def pretty(node_id: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def link_utilization(data: RunData) -> dict[str, float]:
-    """Per link id: the highest utilisation of the resources on it (rail sections in either
-    direction, the fleet that sails it, the pipeline)."""
-    links = data.scenario.get("links") or {}
-    by_pair: dict[frozenset, list[str]] = {}
-    for lid, link in links.items():
-        by_pair.setdefault(frozenset((link["from"], link["to"])), []).append(lid)
-    out: dict[str, float] = {}
-
-    def put(lid: str, u: float) -> None:
-        out[lid] = max(out.get(lid, 0.0), u)
-
-    for r in data.summary.get("resources", []):
-        name, kind, u = r.get("name", ""), r.get("kind"), value(r.get("utilization"))
-        if u is None:
-            continue
-        if kind == "rail_section" and name.startswith("rail:"):
-            ends = name[5:].split(" ")[0]
-            sep = "<->" if "<->" in ends else "->"
-            a, _, b = ends.partition(sep)
-            for lid in by_pair.get(frozenset((a, b)), []):
-                if links[lid].get("mode", "rail") == "rail":
-                    put(lid, u)
-        elif kind == "fleet" and name.startswith("fleet:"):
-            for lid, link in links.items():
-                if link.get("fleet") == name[6:]:
-                    put(lid, u)
-        elif kind == "pipeline" and name.startswith("pipeline:") and name[9:] in links:
-            put(name[9:], u)
-    return out
+def link_utilization(data) -> dict[str, float]:
+    """Per link id: the highest utilisation of the resources on it (see `analysis.links`)."""
+    data = load_run(data)
+    return link_analysis.link_utilization(data.summary.get("resources", []), data.scenario.get("links") or {})
 
 
-def link_tonnes(data: RunData) -> dict[str, float]:
-    """Per link id: tonnes per year carried over it in the measured window (both directions).
-
-    Sea links from the voyages of their fleet; rail and pipeline links from the
-    visits (a consignment moving from one node to the next)."""
-    links = data.scenario.get("links") or {}
-    w0, w1, per_year = data.warmup_hours, data.end_hours, data.per_year
-    out = {lid: 0.0 for lid in links}
-    by_pair: dict[frozenset, list[str]] = {}
-    for lid, link in links.items():
-        if link.get("mode") != "sea":
-            by_pair.setdefault(frozenset((link["from"], link["to"])), []).append(lid)
-    v = data.visits.sort_values(["consignment", "arrival", "departure"], kind="stable")
-    nxt = v.groupby("consignment", sort=False).node.shift(-1)
-    moves = pd.DataFrame({"a": v.node, "b": nxt, "t": v.tonnes, "dep": v.departure}).dropna(subset=["b"])
-    moves = moves[(moves.dep >= w0) & (moves.dep < w1)]
-    for (a, b), t in moves.groupby(["a", "b"]).t.sum().items():
-        lids = by_pair.get(frozenset((a, b)), [])
-        for lid in lids:
-            out[lid] += t * per_year / len(lids)
-    voy = data.voyages
-    voy = voy[(voy.departed >= w0) & (voy.departed < w1)]
-    for fleet, t in voy.groupby("fleet").tonnes.sum().items():
-        lids = [lid for lid, link in links.items() if link.get("fleet") == fleet]
-        for lid in lids:
-            out[lid] = t * per_year / len(lids)
-    return out
+def link_tonnes(data) -> dict[str, float]:
+    """Per link id: tonnes per year carried over it in the measured window (see `analysis.links`)."""
+    data = load_run(data)
+    return link_analysis.link_tonnes(data.scenario.get("links") or {}, data.visits, data.voyages, data.window)
 
 
 def corridor_map(data, zoom: bool | tuple = True) -> Figure:
@@ -188,7 +132,7 @@ def corridor_map(data, zoom: bool | tuple = True) -> Figure:
         tonnes = {}
     top = (data.summary.get("bottlenecks") or [None])[0]
     segments = _link_segments(data)
-    place = _resource_place(top["name"], data.resource(top["name"]) or {}, nodes, data.scenario.get("links") or {},
+    place = _resource_place(data.resource(top["name"]) or {}, nodes, data.scenario.get("links") or {},
                             segments) if top else None
     box = None
     if isinstance(zoom, tuple):
@@ -387,24 +331,14 @@ NODE_RANK = {"port": 0, "origin_terminal": 0, "destination": 0, "hub": 1, "gauge
              "station": 2, "junction": 3}
 
 
-def _resource_place(name: str, res: dict, nodes: dict, links: dict, segments: dict):
-    """Where to mark a resource on the map: its link's midpoint, or its node."""
-    kind, _, rest = name.partition(":")
-    lids = []
-    if kind == "fleet":
-        lids = [lid for lid, link in links.items() if link.get("fleet") == rest]
-    elif kind == "pipeline" and rest in links:
-        lids = [rest]
-    elif kind == "rail":
-        ends = rest.split(" ")[0].replace("<->", "->").split("->")
-        lids = [lid for lid, link in links.items() if {link["from"], link["to"]} == set(ends)]
+def _resource_place(res: dict, nodes: dict, links: dict, segments: dict):
+    """Where to mark a resource on the map: the midpoint of its link (of the first its fleet sails),
+    or its node."""
+    lids = resource_links(res, links)
     if lids:
         (x0, y0), (x1, y1) = segments[lids[0]]
         return (x0 + x1) / 2, (y0 + y1) / 2
-    where = [n for n in (res.get("nodes") or []) if n in nodes]
-    if not where:
-        guess = rest.split(".")[0].split("->")[0]
-        where = [guess] if guess in nodes else []
+    where = [n for n in [*(res.get("nodes") or []), resource_node(res)] if n in nodes]
     if where:
         return nodes[where[0]]["lon"], nodes[where[0]]["lat"]
     return None
@@ -420,57 +354,30 @@ def _nice_levels(t_max: float) -> list[float]:
 # ---------------------------------------------------------------------------
 
 
-def monthly_closed_share(data: RunData) -> pd.DataFrame:
-    """Share of each measured month each port was closed by weather, from the daily samples of
-    its `weather:*` resource (or, without samples, from the scenario's closed_share_by_month)."""
-    months = _window_months(data)
-    out = pd.DataFrame(index=months)
+def monthly_demand(data) -> pd.Series:
+    """The scenario's demand per calendar month of the window, in tonnes (see `analysis.monthly`)."""
+    data = load_run(data)
+    return monthly.monthly_demand(data.scenario.get("flows", {}), data.window)
+
+
+def monthly_closed_share(data) -> pd.DataFrame:
+    """Share of each measured month each port was closed by weather: from the daily samples of its
+    weather resource or, without samples, from the scenario (see `analysis.monthly`)."""
+    data = load_run(data)
+    return monthly.monthly_closed_share(_samples(data), data.summary.get("resources", []), data.scenario["nodes"],
+                                        data.window)
+
+
+def _samples(data: RunData) -> pd.DataFrame | None:
     try:
-        s = data.samples
-        s = s[(s.kind == "weather") & (s.time >= data.warmup_hours) & (s.time < data.end_hours)]
+        return data.samples
     except NotARunDirectory:
-        s = pd.DataFrame()
-    if not s.empty:
-        s = s.assign(month=data.date(s.time).to_period("M"))
-        for res, g in s.groupby("resource"):
-            out[res.split(":", 1)[1]] = g.groupby("month").busy.mean().clip(0, 1).reindex(months)
-        return out.fillna(0.0)
-    for nid, n in data.scenario["nodes"].items():
-        w = n.get("weather")
-        if w:
-            out[nid] = [w["closed_share_by_month"][m.month - 1] for m in months]
-    return out
+        return None
 
 
 def _has_weather_samples(data: RunData) -> bool:
-    try:
-        return bool((data.samples.kind == "weather").any())
-    except NotARunDirectory:
-        return False
-
-
-def _window_months(data: RunData) -> pd.PeriodIndex:
-    first = data.date([data.warmup_hours])[0]
-    last = data.date([data.end_hours - 1e-6])[0]
-    return pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
-
-
-def monthly_demand(data: RunData) -> pd.Series:
-    """The scenario's demand per calendar month of the window (tonnes), from each flow's
-    tonnes per year and seasonality (weights normalised to a mean of 1)."""
-    months = _window_months(data)
-    total = pd.Series(0.0, index=months)
-    w0 = data.date([data.warmup_hours])[0]
-    w1 = data.date([data.end_hours])[0]
-    for f in data.scenario.get("flows", {}).values():
-        weights = np.asarray(f.get("seasonality") or [1.0] * 12, dtype=float)
-        weights = weights / weights.mean()
-        for m in months:
-            start = max(m.start_time, w0)
-            end = min(m.end_time + pd.Timedelta(microseconds=1), w1)
-            days = max(0.0, (end - start) / pd.Timedelta(days=1))
-            total[m] += f["tonnes_per_year"] / 365.0 * days * weights[m.month - 1]
-    return total
+    samples = _samples(data)
+    return samples is not None and bool((samples.kind == "weather").any())
 
 
 def monthly_tonnes(data, ax=None) -> Figure:
@@ -479,12 +386,11 @@ def monthly_tonnes(data, ax=None) -> Figure:
     data = load_run(data)
     fig = _figure(12, 5.2) if ax is None else ax.figure
     ax = ax or fig.add_subplot()
-    months = _window_months(data)
-    d = _window_deliveries(data)
-    cargo_of = {name: f.get("cargo", "container") for name, f in data.scenario.get("flows", {}).items()}
-    d = d.assign(month=data.date(d.delivered).to_period("M"), cargo=d.flow.map(cargo_of).fillna("other"))
+    window = data.window
+    months = window.months()
+    d = monthly.delivered_by_month(data.deliveries, data.scenario.get("flows", {}), window)
     n = data.n_replications
-    table = d.groupby(["month", "cargo"]).tonnes.sum().unstack(fill_value=0.0).reindex(months, fill_value=0.0) / n
+    table = monthly.tonnes_by_month_and_cargo(d, window, n)
     x = np.arange(len(months))
     closed = monthly_closed_share(data)
     worst = closed.max(axis=1) if not closed.empty else pd.Series(0.0, index=months)
@@ -498,9 +404,7 @@ def monthly_tonnes(data, ax=None) -> Figure:
                label=CARGO_LABELS.get(cargo, cargo), zorder=2)
         bottom += vals
     if n > 1:
-        per_rep = d.groupby(["month", "replication"]).tonnes.sum().unstack(fill_value=0.0).reindex(months,
-                                                                                                    fill_value=0.0)
-        m = per_rep.to_numpy() / 1e3
+        m = monthly.tonnes_by_month_and_replication(d, window).to_numpy() / 1e3
         if n >= 3:
             lo, hi = _t_band(m)
             what = f"95% interval over {n} replications"
@@ -552,22 +456,11 @@ def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------
 
 
-def _window_deliveries(data: RunData) -> pd.DataFrame:
-    """The deliveries of the measured window (after the warm-up, before the end)."""
-    d = data.deliveries
-    return d[(d.delivered >= data.warmup_hours) & (d.delivered < data.end_hours)]
-
-
-def _window_transit(data: RunData) -> pd.DataFrame:
-    d = _window_deliveries(data)
-    return d.assign(days=(d.delivered - d.created) / 24.0)
-
-
 def transit_distribution(data, flows=None, ax=None) -> Figure:
     """Per flow, the distribution of door-to-door transit days: box from p25 to p75, whiskers
     from p5 to p95, the mean as a dot and the p95 written beside it; slowest flows at the top."""
     data = load_run(data)
-    d = _window_transit(data)
+    d = window_transit(data.deliveries, data.window)
     if flows is not None:
         d = d[d.flow.isin(list(flows))]
     order = d.groupby("flow").days.mean().sort_values().index.tolist()
@@ -604,7 +497,8 @@ def transit_cdf(runs: dict, flows=None, ax=None) -> Figure:
     ax = ax or fig.add_subplot()
     colours = ["#3182bd", "#d62728", "#31a354", "#756bb1", "#636363", "#e6550d"]
     for (label, src), colour in zip(runs.items(), colours * 3):
-        d = _window_transit(load_run(src))
+        data = load_run(src)
+        d = window_transit(data.deliveries, data.window)
         if flows is not None:
             d = d[d.flow.isin(list(flows))]
         days = np.sort(d.days.to_numpy())
