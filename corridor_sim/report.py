@@ -112,7 +112,7 @@ def _saved_pngs(data: RunData) -> dict | None:
 
 def write_report(directory, out=None) -> Path:
     """Write the report of `directory` to `out` (default: DIR/report.html), atomically."""
-    from .output import _write_file
+    from .output import write_file_atomic
     from .rundir import SWEEP
 
     out = Path(out) if out is not None else Path(directory) / REPORT
@@ -122,7 +122,7 @@ def write_report(directory, out=None) -> Path:
         page = render_sweep_report(directory)
     else:
         page = render_report(directory)
-    return _write_file(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return write_file_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 def _png(fig) -> str:
