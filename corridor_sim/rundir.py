@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from .analysis.window import Window
-from .output import DELIVERIES, RECORD_FILES, RESOLVED, SAMPLES, SUMMARY, VISITS, VOYAGES, record_frames
+from .output import DELIVERIES, ERROR, RECORD_FILES, RESOLVED, SAMPLES, SUMMARY, VISITS, VOYAGES, record_frames
 
 REPLICATIONS_DIR = "replications"   # the replications' run directories, under the experiment's
 SWEEP = "sweep.json"                # a sweep's own file
@@ -68,7 +69,7 @@ class RunDirectory:
             raise NotARunDirectory(f"{d}: no such directory")
         if not d.is_dir():
             raise NotARunDirectory(f"{d}: not a directory")
-        if (d / SWEEP).exists() or (d / SWEEP_RUNS_DIR).is_dir() and not (d / SUMMARY).exists():
+        if (d / SWEEP).exists() or ((d / SWEEP_RUNS_DIR).is_dir() and not (d / SUMMARY).exists()):
             raise NotARunDirectory(f"{d}: is a sweep directory, not a run directory (its runs are in "
                                    f"{d / SWEEP_RUNS_DIR}/)")
         if not (d / SUMMARY).exists():
@@ -184,8 +185,9 @@ class RunData:
     def name(self) -> str:
         return str(self.summary.get("scenario") or self.scenario.get("name") or "run")
 
-    @property
+    @cached_property
     def window(self) -> Window:
+        """The measured window (its dates from the summary's start_date, its length from the scenario)."""
         return Window.of(self.scenario, self.summary.get("start_date"))
 
     @property
@@ -268,7 +270,7 @@ def load_run(source) -> RunData:
     run = RunDirectory.read(source)
     path = run.path
     if run.error:
-        raise NotARunDirectory(f"{path}: the run failed ({run.error}); see {path}/error.txt")
+        raise NotARunDirectory(f"{path}: the run failed ({run.error}); see {path / ERROR}")
     if not run.is_replications:
         return RunData(run.summary, run.resolved(), path, [])
     reps = run.successful_runs()
