@@ -24,6 +24,7 @@ def pretty(node_id: str) -> str:
 
 
 def cmap(name: str):
+    """A matplotlib colour map by its name."""
     from matplotlib import colormaps
 
     return colormaps[name]
