@@ -18,7 +18,8 @@ import math
 import networkx as nx
 
 from ..scenario.network import link_graph, route_paths
-from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size, mean_of
+from ..scenario.durations import mean_of
+from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size
 
 HOURS_PER_YEAR = 365.0 * 24.0
 SOURCE, SINK = "__origins__", "__destinations__"
