@@ -238,18 +238,10 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
 
 def _finished_single_run(out: Path, resolved: dict) -> dict | None:
     """The summary in `out` if it is a complete single run of this resolved scenario."""
-    from .experiment.tasks import _same_mapping
-    from .output import RECORD_FILES, RESOLVED, SUMMARY
-    import yaml
+    from .rundir import finished_run
 
-    try:
-        summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
-        done = yaml.safe_load((out / RESOLVED).read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    complete = isinstance(summary, dict) and "kpis" in summary and summary.get("replication") == 0 \
-        and "replications" not in summary and all((out / f).is_file() for f in RECORD_FILES)
-    return summary if complete and _same_mapping(done, resolved) else None
+    summary = finished_run(out, resolved)
+    return summary if summary is not None and summary.get("replication") == 0 else None
 
 
 def _plots_into(result):

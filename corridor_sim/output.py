@@ -134,14 +134,15 @@ def write_json_atomic(path: Path, obj) -> Path:
             json.dump(_json_safe(obj), fh, indent=2, sort_keys=False)
             fh.write("\n")
 
-    return _write_file(Path(path), fill)
+    return write_file_atomic(Path(path), fill)
 
 
 def write_parquet_atomic(path: Path, frame) -> Path:
-    return _write_file(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
+    return write_file_atomic(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
 
 
-def _write_file(path: Path, fill) -> Path:
+def write_file_atomic(path: Path, fill) -> Path:
+    """A file written by `fill(tmp)` under a temporary name beside `path`, renamed into place when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     os.close(fd)

@@ -17,8 +17,9 @@ import math
 
 import networkx as nx
 
+from ..scenario.durations import mean_of
 from ..scenario.network import LinkGraphs, route_paths
-from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size, mean_of
+from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size
 
 HOURS_PER_YEAR = 365.0 * 24.0
 SOURCE, SINK = "__origins__", "__destinations__"

@@ -14,7 +14,6 @@ Welch interval; two single runs get the difference alone.
 from __future__ import annotations
 
 import fnmatch
-import json
 import math
 import operator
 import re
@@ -22,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..output import SUMMARY
+from ..rundir import NotARunDirectory, RunDirectory
 from .errors import ExperimentError
 from .metrics import flatten
-from .replications import REPLICATIONS_DIR, run_id
 from .stats import paired_difference, t_interval, welch_difference
 
 if TYPE_CHECKING:
@@ -37,35 +35,11 @@ COLUMNS = ["metric", "a", "b", "diff", "diff_pct", "diff_ci95_low", "diff_ci95_h
 
 def load_runs(directory: str | Path) -> tuple[dict, list[dict]]:
     """The summary.json of a run directory and the summaries of its successful runs."""
-    d = Path(directory)
-    if not d.exists():
-        raise ExperimentError(f"{d}: no such directory")
-    if not d.is_dir():
-        raise ExperimentError(f"{d}: not a directory")
-    if (d / "sweep.json").exists() or (d / "runs").is_dir() and not (d / SUMMARY).exists():
-        raise ExperimentError(f"{d}: is a sweep; compare run directories (each grid point's runs are in {d}/runs/)")
     try:
-        top = json.loads((d / SUMMARY).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        hint = " (an unfinished experiment: finish it with --resume)" if (d / REPLICATIONS_DIR).is_dir() else ""
-        raise ExperimentError(f"{d}: no summary.json: not a corridor-sim run directory{hint}") from None
-    except (OSError, ValueError) as exc:
-        raise ExperimentError(f"{d / SUMMARY}: cannot be read ({exc})") from None
-    if not isinstance(top, dict) or "kpis" not in top:
-        raise ExperimentError(f"{d / SUMMARY}: not a corridor-sim summary")
-    n = top.get("replications")
-    if not isinstance(n, int) or isinstance(n, bool):
-        return top, [top] if top.get("error") is None else []
-    runs = []
-    for i in range(n):
-        path = d / REPLICATIONS_DIR / run_id(i) / SUMMARY
-        try:
-            s = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ExperimentError(f"{path}: cannot be read ({exc})") from None
-        if s.get("error") is None:
-            runs.append(s)
-    return top, runs
+        run = RunDirectory.read(directory)
+        return run.summary, [r.summary for r in run.successful_runs()]
+    except NotARunDirectory as exc:
+        raise ExperimentError(str(exc)) from None
 
 
 def _key(summary: dict) -> tuple:

@@ -13,8 +13,24 @@ its path in the file, with the entries of a list named by their id:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-MAIN_KPIS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year")
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI of summary.json's `kpis` as people read it: its key, its label, its digits."""
+
+    key: str
+    label: str
+    digits: int = 0
+
+
+# The headline KPIs, in this order everywhere: the runs table of an experiment, a sweep's grid,
+# the terminal tables, a report's cards, a comparison's first rows.
+HEADLINE_KPIS = (Kpi("delivered_tonnes_per_year", "tonnes delivered per year"),
+                 Kpi("delivered_teu_per_year", "TEU delivered per year"),
+                 Kpi("delivered_consignments_per_year", "consignments delivered per year"))
+MAIN_KPIS = tuple(k.key for k in HEADLINE_KPIS)
 RUNTIME = "runtime_seconds"
 
 # The fields of a run's summary that say what ran, not what happened.

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
+from ..rundir import REPLICATIONS_DIR, replication_id
 from ..scenario import load_scenario
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 RUNS = "runs.parquet"
 RESULTS = "results.parquet"
-REPLICATIONS_DIR = "replications"
 
 
 @dataclass
@@ -45,10 +45,6 @@ class ReplicationResult:
     @property
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["error"].notna()]
-
-
-def run_id(replication: int) -> str:
-    return f"rep-{replication:04d}"
 
 
 def check_replications(replications) -> None:
@@ -84,7 +80,7 @@ def run_replications(
     out = Path(out) if out is not None else None
     if out is not None:
         check_out(out, "replications", resume)
-    tasks = [RunTask(run_id(i), i, resolved, str(scenario), keep_records=out is not None)
+    tasks = [RunTask(replication_id(i), i, resolved, str(scenario), keep_records=out is not None)
              for i in range(replications)]
     holder: dict = {}
 

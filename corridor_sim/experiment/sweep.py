@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 import yaml
 
 from ..output import write_json_atomic, write_parquet_atomic
+from ..rundir import SWEEP, SWEEP_RUNS_DIR
 from ..scenario import ScenarioError
 from ..scenario.loader import _SafeLoader, apply_overrides, load_raw, validate
 from .errors import ExperimentError
@@ -46,11 +47,9 @@ from .tasks import RunOutcome, RunTask
 if TYPE_CHECKING:
     import pandas as pd
 
-SWEEP = "sweep.json"
 RESULTS = "results.parquet"
 SUMMARY_TABLE = "summary.parquet"
 SATURATION = "saturation.parquet"
-RUNS_DIR = "runs"
 SATURATION_METRIC = "delivered_tonnes_per_year"
 DEFAULT_MIN_GAIN = 0.01
 
@@ -229,7 +228,7 @@ def sweep(
             write_parquet_atomic(work / RUNS, runs)
             write_json_atomic(work / SWEEP, info)  # last: its presence marks the sweep complete
 
-    Experiment(tasks, lambda t: f"{RUNS_DIR}/{t.run_id}", out, resume=resume, workers=workers, executor=executor,
+    Experiment(tasks, lambda t: f"{SWEEP_RUNS_DIR}/{t.run_id}", out, resume=resume, workers=workers, executor=executor,
                scheduler=scheduler, run_timeout=run_timeout, progress=progress,
                description=f"{base_sc.name}: {len(points)} points × {replications} replications",
                top_files=(SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS)).run(finish)

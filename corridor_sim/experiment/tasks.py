@@ -9,16 +9,14 @@ writes the run directory, so every result lands on its disk, atomically.
 from __future__ import annotations
 
 import copy
-import json
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..output import RECORD_FILES, RESOLVED, SUMMARY, record_frames, write_failed_run, write_run_frames
+from ..output import record_frames, write_failed_run, write_run_frames
 from ..recording import discard_logs
+from ..rundir import finished_run
 from ..scenario.loader import validate
 from ..simulate import failure, provenance, simulate
 
@@ -97,26 +95,10 @@ def write_outcome(run_dir: Path, task: RunTask, outcome: RunOutcome) -> None:
         write_failed_run(run_dir, outcome.summary, task.resolved, outcome.traceback or outcome.error or "")
 
 
-def _same_mapping(a, b) -> bool:
-    """Equal as YAML documents (what scenario.resolved.yaml holds)."""
-    dump = lambda x: yaml.safe_dump(x, sort_keys=True, allow_unicode=True)  # noqa: E731
-    return dump(a) == dump(b)
-
-
 def finished_outcome(run_dir: Path, task: RunTask) -> RunOutcome | None:
     """The outcome of `task` if `run_dir` holds it finished: a complete run directory of the same
     resolved scenario and replication that did not fail. Anything else is run (again)."""
-    try:
-        summary = json.loads((run_dir / SUMMARY).read_text(encoding="utf-8"))
-        resolved = yaml.safe_load((run_dir / RESOLVED).read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    if not isinstance(summary, dict) or summary.get("error") is not None or "kpis" not in summary:
-        return None
-    if summary.get("replication") != task.replication or summary.get("run_id") != task.run_id:
-        return None
-    if not all((run_dir / name).is_file() for name in RECORD_FILES):
-        return None
-    if not _same_mapping(resolved, task.resolved):
+    summary = finished_run(run_dir, task.resolved)
+    if summary is None or summary.get("replication") != task.replication or summary.get("run_id") != task.run_id:
         return None
     return RunOutcome(task.run_id, task.replication, task.parameters, summary, None, resumed=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import simpy
 
 from ..recording import RecordLog
-from ..scenario.schema import Duration, Scenario
+from ..scenario.durations import Duration
+from ..scenario.schema import Scenario
 from .calendar import Calendar
 from .distributions import Sampler, UnitExponential
 from .monitor import ResourceMonitor

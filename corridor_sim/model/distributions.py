@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..scenario.schema import (
+from ..scenario.durations import (
     Deterministic,
     Duration,
     Exponential,

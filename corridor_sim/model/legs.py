@@ -21,7 +21,8 @@ same trains); the per-event path only calls the bound methods resolved here.
 from __future__ import annotations
 
 from ..scenario.network import Leg
-from ..scenario.schema import Scenario, TransferLink, mean_of
+from ..scenario.durations import mean_of
+from ..scenario.schema import Scenario, TransferLink
 from .elements import Elements
 from .rail import RailSection, TrainFormation
 from .routing import QueueTerms, RouteEstimate

@@ -1,24 +1,28 @@
-"""A sweep as one self-contained HTML page: what was varied, what it bought, where it saturates.
-
-    corridor-sim report runs/ferries          # a sweep directory: writes runs/ferries/report.html
+"""The page of a sweep: what was varied, what it bought, where it saturates.
 
 The page holds the sweep curves (each headline KPI against each varied parameter,
 with its 95% band and the saturation point ringed), the grid table (every point's
 means and intervals, its gain over the previous value and whether it is
 saturated), the paired gains behind the saturation verdict, the failed runs, a
-link to every run directory, and the provenance. Like a run's report it loads
-nothing from the network, and every number carries its exact value in a
-`data-value` attribute.
+link to every run directory, and the provenance.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .plots import load_sweep, sweep_curves
-from .report import CHECK_SCRIPT, HEADLINE, _cell, _e, _head, _interval_cell, _num, _png, _provenance_list, _text
+from ..experiment.metrics import HEADLINE_KPIS, Kpi
+from ..plots import load_sweep, sweep_curves
+from ..rundir import SWEEP_RUNS_DIR
+from .markup import REPORT, RENDER_CHECK, cell, esc, figure_html, interval_cell, num, page_end, page_head, png_base64, \
+    provenance_list, text
 
-KPIS = tuple((key, label[:1].upper() + label[1:], digits) for key, label, digits in HEADLINE)
+# The headline KPIs as headings of their own (capitalised).
+KPIS = tuple(Kpi(k.key, k.label[:1].upper() + k.label[1:], k.digits) for k in HEADLINE_KPIS)
+
+CURVE_CAPTION = ("The mean over the replications at each value, its 95% band shaded; one line per combination "
+                 "of the other parameters. A red ring marks the saturation point: the first value whose next "
+                 "step gains less than the threshold, with a paired interval that says so.")
 
 
 def render_sweep_report(source) -> str:
@@ -26,39 +30,34 @@ def render_sweep_report(source) -> str:
     sw = load_sweep(source)
     info, summary, sat = sw.info, sw.summary, sw.saturation
     paths = list(info.get("vary", {}))
-    kpis = [k for k in KPIS if k[0] in summary.columns]
+    kpis = [k for k in KPIS if k.key in summary.columns]
     title = f"corridor-sim sweep report: {info.get('scenario', 'sweep')}"
-    parts = [_head(title),
-             f"<h1>{_e(title)}</h1>",
-             f"<p class=\"sub\">{_e(info.get('points'))} grid points × {_e(info.get('replications'))} replications: "
-             f"{_e(info.get('runs_ok'))} of {_e(info.get('runs'))} runs finished; seed {_e(info.get('seed'))}; "
+    parts = [page_head(title),
+             f"<h1>{esc(title)}</h1>",
+             f"<p class=\"sub\">{esc(info.get('points'))} grid points × {esc(info.get('replications'))} replications: "
+             f"{esc(info.get('runs_ok'))} of {esc(info.get('runs'))} runs finished; seed {esc(info.get('seed'))}; "
              f"95% Student t intervals over the replications (common random numbers between points).</p>",
              '<p class="toc"><a href="#verdict">Saturation</a><a href="#figures">Figures</a><a href="#grid">Grid</a>'
              '<a href="#gains">Gains</a><a href="#runs">Runs</a><a href="#provenance">Provenance</a></p>']
     parts.append(_varied(info))
     parts.append(_verdict(info, sat))
     parts.append('<h2 id="figures">Figures</h2>')
-    for kpi, head, _ in kpis:
-        parts.append(f'<figure id="fig-{_e(kpi)}"><h3>{_e(head)}</h3>'
-                     f'<img alt="{_e(head)}" src="data:image/png;base64,{_png(sweep_curves(sw, kpi))}">'
-                     "<figcaption>The mean over the replications at each value, its 95% band shaded; one line "
-                     "per combination of the other parameters. A red ring marks the saturation point: the "
-                     "first value whose next step gains less than the threshold, with a paired interval "
-                     "that says so.</figcaption></figure>")
-    parts.append('<p id="render-check" class="muted" data-images="" data-images-ok=""></p>')
+    for kpi in kpis:
+        parts.append(figure_html(kpi.key, kpi.label, png_base64(sweep_curves(sw, kpi.key)), CURVE_CAPTION))
+    parts.append(RENDER_CHECK)
     parts.append(_grid(summary, paths, kpis))
     parts.append(_gains(sat))
     parts.append(_runs(sw, info))
     parts.append(_provenance(sw, info))
-    parts.append(f"<script>{CHECK_SCRIPT}</script></main></body></html>\n")
+    parts.append(page_end())
     return "\n".join(parts)
 
 
 def _varied(info: dict) -> str:
-    rows = "".join(f"<tr><td class=\"l\">{_e(p)}</td><td class=\"l\">{_e(', '.join(map(str, v)))}</td></tr>"
+    rows = "".join(f"<tr><td class=\"l\">{esc(p)}</td><td class=\"l\">{esc(', '.join(map(str, v)))}</td></tr>"
                    for p, v in info.get("vary", {}).items())
     fixed = info.get("overrides") or []
-    more = f"<p class=\"muted\">Set for every run: {_e(', '.join(fixed))}.</p>" if fixed else ""
+    more = f"<p class=\"muted\">Set for every run: {esc(', '.join(fixed))}.</p>" if fixed else ""
     return ('<h2 id="varied">What was varied</h2><table><tr><th class="l">path</th><th class="l">values</th></tr>'
             f"{rows}</table>{more}")
 
@@ -71,13 +70,13 @@ def _verdict(info: dict, sat: pd.DataFrame) -> str:
         for g in groups:
             where = ", ".join(f"{k}={v}" for k, v in (g.get("fixed") or {}).items())
             point = g.get("saturation_point")
-            said = (f"saturates at <b>{_e(point)}</b>: the next step buys less than {min_gain:.0%} more"
+            said = (f"saturates at <b>{esc(point)}</b>: the next step buys less than {min_gain:.0%} more"
                     if point is not None else f"does not saturate in the values tried (each step gained at "
                                               f"least {min_gain:.0%}, or its interval could not say less)")
-            lines.append(f"<li><b>{_e(path)}</b>{' with ' + _e(where) if where else ''}: {said}.</li>")
+            lines.append(f"<li><b>{esc(path)}</b>{' with ' + esc(where) if where else ''}: {said}.</li>")
     cls = "ok" if lines else "bad"
     head = f"Saturation of {metric.replace('_', ' ')}" if lines else "No saturation verdict (fewer than 2 values?)"
-    return (f'<h2 id="verdict">Saturation</h2><div class="banner {cls}">{_e(head)}</div>'
+    return (f'<h2 id="verdict">Saturation</h2><div class="banner {cls}">{esc(head)}</div>'
             f"<ul>{''.join(lines)}</ul>")
 
 
@@ -86,19 +85,19 @@ def _opt(x) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def _grid(summary: pd.DataFrame, paths: list[str], kpis) -> str:
-    head = "".join(f'<th class="l">{_e(p)}</th>' for p in paths)
+def _grid(summary: pd.DataFrame, paths: list[str], kpis: list[Kpi]) -> str:
+    head = "".join(f'<th class="l">{esc(p)}</th>' for p in paths)
     head += "<th>runs</th><th>failed</th>"
-    for _, label, _ in kpis:
-        head += f"<th>{_e(label)}</th><th>95% interval</th>"
-    head += "".join(f"<th>gain over previous, {_e(p)}</th>" for p in paths) + "<th>saturated</th>"
+    for kpi in kpis:
+        head += f"<th>{esc(kpi.label)}</th><th>95% interval</th>"
+    head += "".join(f"<th>gain over previous, {esc(p)}</th>" for p in paths) + "<th>saturated</th>"
     rows = []
     for _, r in summary.iterrows():
-        cells = "".join(f'<td class="l">{_e(r[p])}</td>' for p in paths)
+        cells = "".join(f'<td class="l">{esc(r[p])}</td>' for p in paths)
         cells += f"<td>{int(r['runs'])}</td><td>{int(r['failed'])}</td>"
-        for kpi, _, digits in kpis:
-            cells += _cell(_opt(r[kpi]), digits)
-            cells += _interval_cell(_opt(r.get(f"{kpi}_ci95_low")), _opt(r.get(f"{kpi}_ci95_high")))
+        for kpi in kpis:
+            cells += cell(_opt(r[kpi.key]), kpi.digits)
+            cells += interval_cell(_opt(r.get(f"{kpi.key}_ci95_low")), _opt(r.get(f"{kpi.key}_ci95_high")))
         for p in paths:
             g = _opt(r.get(f"gain_pct[{p}]"))
             cells += "<td>–</td>" if g is None else f'<td data-value="{g!r}">{g:+.1f}%</td>'
@@ -113,9 +112,9 @@ def _gains(sat: pd.DataFrame) -> str:
     rows = []
     for _, r in sat.iterrows():
         ci = ("–" if pd.isna(r["gain_ci95_low"]) else
-              f"{_num(float(r['gain_ci95_low']))} – {_num(float(r['gain_ci95_high']))}")
-        rows.append(f'<tr><td class="l">{_e(r["parameter"])}</td><td>{_e(r["value"])}</td>'
-                    f"{_cell(_opt(r['gain_tonnes_per_year']))}<td class=\"ci\">{ci}</td>"
+              f"{num(float(r['gain_ci95_low']))} – {num(float(r['gain_ci95_high']))}")
+        rows.append(f'<tr><td class="l">{esc(r["parameter"])}</td><td>{esc(r["value"])}</td>'
+                    f"{cell(_opt(r['gain_tonnes_per_year']))}<td class=\"ci\">{ci}</td>"
                     f"<td>{'yes' if bool(r['growing']) else 'no'}</td><td>{'yes' if bool(r['saturated']) else 'no'}</td>"
                     f"<td>{'yes' if bool(r['saturation_point']) else ''}</td></tr>")
     return ('<h2 id="gains">Paired gains</h2><p class="muted">Tonnes per year gained by each step over the '
@@ -128,15 +127,16 @@ def _runs(sw, info: dict) -> str:
     failed = info.get("failed") or []
     out = ['<h2 id="runs">Runs</h2>']
     if failed:
-        items = "".join(f"<li>{_e(_text(f))}</li>" for f in failed)
+        items = "".join(f"<li>{esc(text(f))}</li>" for f in failed)
         out.append(f'<div class="banner bad">{len(failed)} run(s) failed</div><ul>{items}</ul>')
     where = getattr(sw, "out", None)
-    runs_dir = where / "runs" if where is not None else None
+    runs_dir = where / SWEEP_RUNS_DIR if where is not None else None
     if runs_dir is not None and runs_dir.is_dir():
         links = []
         for d in sorted(p for p in runs_dir.iterdir() if p.is_dir()):
-            target = f"runs/{d.name}/report.html" if (d / "report.html").is_file() else f"runs/{d.name}/"
-            links.append(f'<a href="{_e(target)}">{_e(d.name)}</a>')
+            link = f"{SWEEP_RUNS_DIR}/{d.name}/"   # relative: the page travels with its directory
+            target = link + REPORT if (d / REPORT).is_file() else link
+            links.append(f'<a href="{esc(target)}">{esc(d.name)}</a>')
         out.append("<p class=\"muted\">Each run is a complete run directory (g = grid point, r = replication); "
                    "<code>corridor-sim report</code> on one gives its own page.</p><p>" + " ".join(links) + "</p>")
     return "".join(out)
@@ -148,4 +148,4 @@ def _provenance(sw, info: dict) -> str:
             ("corridor-sim", info.get("version")), ("git commit", info.get("git_commit")),
             ("Python", info.get("python")), ("runtime", f"{info.get('runtime_seconds') or 0:.1f} s"),
             ("sweep directory", str(sw.out) if getattr(sw, "out", None) else "(in memory)")]
-    return _provenance_list(rows)
+    return provenance_list(rows)

@@ -1,0 +1,38 @@
+"""A run or a sweep as one self-contained HTML page, to send to someone who will not open a JSON file.
+
+    corridor-sim report runs/baseline_2024            # writes runs/baseline_2024/report.html
+    corridor-sim report runs/b10 --out b10.html       # a replications directory: intervals beside means
+    corridor-sim report runs/ferries                  # a sweep directory: its curves, grid and verdict
+
+The page holds everything: the figures as base64 PNG, the KPI tables, the ranked
+bottlenecks, the stability verdict, the static capacity, the resolved scenario
+and the provenance. It loads nothing from the network (no scripts, fonts or
+styles from elsewhere), so it opens in any browser, offline, as an e-mail
+attachment. Every KPI cell carries the exact number of summary.json in its
+`data-value` attribute.
+
+`run_page` writes a run's page, `sweep_page` a sweep's, both from the pieces of `markup`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..output import write_file_atomic
+from ..rundir import SWEEP
+from .markup import REPORT
+from .run_page import render_report
+from .sweep_page import render_sweep_report
+
+__all__ = ["REPORT", "render_report", "render_sweep_report", "write_report"]
+
+
+def write_report(directory, out=None) -> Path:
+    """Write the report of `directory` (a run, replications or a sweep) to `out` (default:
+    DIR/report.html), atomically. Raises `NotARunDirectory` for a directory that is none of them."""
+    out = Path(out) if out is not None else Path(directory) / REPORT
+    if (Path(directory) / SWEEP).is_file():
+        page = render_sweep_report(directory)
+    else:
+        page = render_report(directory)
+    return write_file_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))

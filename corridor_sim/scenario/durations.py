@@ -1,0 +1,94 @@
+"""Durations in a scenario: a fixed number of hours, or a distribution of them.
+
+A bare number is a fixed duration (`service_hours: 4.25`); a mapping names its
+distribution by `dist` and gives its parameters (`{dist: lognormal, mean: 12, cv: 1}`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from .types import NonNegativeFloat, PositiveFloat, Strict
+
+
+# --------------------------------------------------------------------------
+# Service-time distributions (hours)
+# --------------------------------------------------------------------------
+
+
+class Deterministic(Strict):
+    """A fixed duration."""
+
+    dist: Literal["deterministic"]
+    value: NonNegativeFloat
+
+
+class Exponential(Strict):
+    """Memoryless durations: the M in M/M/c."""
+
+    dist: Literal["exponential"]
+    mean: PositiveFloat
+
+
+class Lognormal(Strict):
+    """Right-skewed dwell times (border and port dwell), by mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
+    mean: PositiveFloat
+    cv: PositiveFloat
+
+
+class Gamma(Strict):
+    """Gamma (Erlang when 1/cv² is whole) by mean and coefficient of variation."""
+
+    dist: Literal["gamma"]
+    mean: PositiveFloat
+    cv: PositiveFloat
+
+
+class Uniform(Strict):
+    dist: Literal["uniform"]
+    low: NonNegativeFloat
+    high: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if self.high < self.low:
+            raise ValueError("high must be >= low")
+        return self
+
+
+class Triangular(Strict):
+    dist: Literal["triangular"]
+    low: NonNegativeFloat
+    mode: NonNegativeFloat
+    high: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        if not (self.low <= self.mode <= self.high) or self.low == self.high:
+            raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+
+DistributionSpec = Annotated[
+    Union[Deterministic, Exponential, Lognormal, Gamma, Uniform, Triangular],
+    Field(discriminator="dist"),
+]
+# A bare number is a fixed duration: `service_hours: 4.25`.
+Duration = Union[NonNegativeFloat, DistributionSpec]
+
+
+def mean_of(d: Duration) -> float:
+    """Mean of a duration spec, for static capacity estimates."""
+    if isinstance(d, (int, float)):
+        return float(d)
+    if isinstance(d, Deterministic):
+        return d.value
+    if isinstance(d, (Uniform,)):
+        return (d.low + d.high) / 2
+    if isinstance(d, Triangular):
+        return (d.low + d.mode + d.high) / 3
+    return d.mean
