@@ -145,6 +145,17 @@ class ResourceSnapshot:
     trains: int | None = None     # train formation: trains formed in the window, their wagons,
     wagons: float | None = None   # ... and the most wagons a train takes
     max_wagons: int | None = None
+    held_tonnes: float | None = None  # embargo: tonnes held at their origins in the window
+
+
+class LineSnapshot(NamedTuple):
+    """A sea line at the end of the run: what one vessel may load on it, and its timetable's record."""
+
+    line: str
+    fleet: str
+    capacity: float          # in the fleet's unit, after the draft limit
+    timetabled: bool
+    cancelled: int           # timetabled departures no vessel took within a period
 
 
 @dataclass
@@ -166,6 +177,7 @@ class RunRecords:
     events: int                             # SimPy events scheduled: the cost of the run
     route_counts: dict[str, list[int]] = field(default_factory=dict)   # flow -> consignments per route option
     route_paths: dict[str, list] = field(default_factory=dict)         # flow -> options as (nodes, links, share)
+    lines: list[LineSnapshot] = field(default_factory=list)
 
     @property
     def samples(self) -> list[ResourceSample]:

@@ -20,28 +20,29 @@ import networkx as nx
 from ..scenario.durations import mean_of
 from ..scenario.network import LinkGraphs, route_paths
 from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size
+from ..scenario.sea import line_capacity, line_crossing
 
 HOURS_PER_YEAR = 365.0 * 24.0
 SOURCE, SINK = "__origins__", "__destinations__"
 
 
+COUNTED = ("wagons", "teu", "vehicles", "lane_metres")
+
+
 def _mix(flows) -> dict:
-    """Tonnes per wagon, per TEU and per tonne of the demand of `flows`, weighted by tonnes."""
-    totals = {"tonnes": 0.0, "wagons": 0.0, "teu": 0.0}
-    per_unit_tonnes = {"wagons": 0.0, "teu": 0.0}
+    """Tonnes per wagon, per TEU, per road vehicle, per lane metre and per tonne of the demand of `flows`,
+    weighted by tonnes (over the flows that count in that unit)."""
+    totals = dict.fromkeys(COUNTED, 0.0)
+    per_unit_tonnes = dict.fromkeys(COUNTED, 0.0)
     for f in flows:
         size = consignment_size(f)
         n = f.tonnes_per_year / size["tonnes"]
-        totals["tonnes"] += f.tonnes_per_year
-        for unit in ("wagons", "teu"):
+        for unit in COUNTED:
             if size[unit] > 0:
                 totals[unit] += n * size[unit]
                 per_unit_tonnes[unit] += f.tonnes_per_year
-    return {
-        "wagons": per_unit_tonnes["wagons"] / totals["wagons"] if totals["wagons"] else 0.0,
-        "teu": per_unit_tonnes["teu"] / totals["teu"] if totals["teu"] else 0.0,
-        "tonnes": 1.0,
-    }
+    return {**{unit: per_unit_tonnes[unit] / totals[unit] if totals[unit] else 0.0 for unit in COUNTED},
+            "tonnes": 1.0}
 
 
 def all_route_paths(scenario: Scenario) -> dict[str, list]:
@@ -76,29 +77,31 @@ def element_capacities(scenario: Scenario, paths: dict[str, list] | None = None)
                 how += " (single track: both directions together)"
         elif isinstance(link, SeaLink):
             fleet = scenario.fleets[link.fleet]
+            load = line_capacity(scenario, link)
             ports = [scenario.nodes[p] for p in (link.from_, link.to)]
             berths = [next(b for b in n.berths.values() if b.handles == fleet.unit) for n in ports]
-            handling = sum(b.fixed_hours + fleet.usable_capacity / b.rate_per_hour for b in berths)
-            crossing = mean_of(fleet.crossing_hours)
+            handling = sum(b.fixed_hours + load / b.rate_per_hour for b in berths)
+            crossing = mean_of(line_crossing(scenario, link))
             open_share = 1.0
             for n in ports:
                 if n.weather is not None:
                     open_share *= 1 - sum(n.weather.closed_share_by_month) / 12
             # Loaded one way (load at one port, unload at the other), back in ballast or with
-            # the other direction's cargo: the most one direction can get.
+            # the other direction's cargo: the most one direction can get. A fleet serving several
+            # lines gives each all its vessels here: an upper bound for each line.
             round_trip = 2 * crossing + handling
             trips = fleet.vessels * HOURS_PER_YEAR * open_share / round_trip
-            fleet_cap = trips * fleet.usable_capacity * mix[fleet.unit]
-            berth_cap = min(b.count * HOURS_PER_YEAR * open_share / (b.fixed_hours + fleet.usable_capacity / b.rate_per_hour)
-                            * fleet.usable_capacity * mix[fleet.unit] for b in berths)
+            fleet_cap = trips * load * mix[fleet.unit]
+            berth_cap = min(b.count * HOURS_PER_YEAR * open_share / (b.fixed_hours + load / b.rate_per_hour)
+                            * load * mix[fleet.unit] for b in berths)
             cap = min(fleet_cap, berth_cap)
-            how = (f"{fleet.vessels} vessels x {trips / fleet.vessels:,.0f} round trips x {fleet.usable_capacity:g} "
+            how = (f"{fleet.vessels} vessels x {trips / fleet.vessels:,.0f} round trips x {load:g} "
                    f"{fleet.unit} (open {open_share:.0%})" if fleet_cap <= berth_cap
                    else f"berths: {berth_cap:,.0f} t/yr")
         elif isinstance(link, PipelineLink):
             cap, how = link.capacity_tonnes_per_year, "pipeline throughput (quota)"
         else:
-            cap, how = float("inf"), "transfer: no limit"
+            cap, how = float("inf"), "no capacity limit (transfer, road)"
         caps[f"links.{lid}"] = {"tonnes_per_year": cap, "basis": how}
     for nid, node in scenario.nodes.items():
         if node.station is not None:

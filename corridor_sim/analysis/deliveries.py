@@ -19,7 +19,8 @@ from ..records import RunRecords
 class Deliveries:
     consignment: np.ndarray     # int64 ids
     flow: np.ndarray            # flow names (str objects)
-    created: np.ndarray         # hours
+    created: np.ndarray         # hours: cargo ready at the origin
+    departed: np.ndarray        # hours: its carrier left the origin
     delivered: np.ndarray       # hours
     tonnes: np.ndarray
     teu: np.ndarray

@@ -20,6 +20,7 @@ from .capacity import static_capacity
 from .decomposition import visit_aggregates
 from .deliveries import Deliveries, read_deliveries
 from .resources import resource_table
+from .sea import sea_traffic
 from .stability import stability
 
 DAYS_PER_YEAR = 365.0
@@ -33,7 +34,9 @@ def kpis(records: RunRecords, deliveries: Deliveries | None = None) -> dict:
     # Columns filtered once, then masked per flow.
     flow_of = d.flow[in_window]
     tonnes = d.tonnes[in_window]
-    days = (d.delivered[in_window] - d.created[in_window]) / 24.0
+    delivered = d.delivered[in_window]
+    clocks = {"transit_days": (delivered - d.created[in_window]) / 24.0,                  # from cargo ready
+              "transit_days_from_departure": (delivered - d.departed[in_window]) / 24.0}   # from leaving the origin
     out: dict = {
         "delivered_tonnes_per_year": {"mean": sum(tonnes.tolist()) * per_year},
         "delivered_teu_per_year": {"mean": sum(d.teu[in_window].tolist()) * per_year},
@@ -44,12 +47,14 @@ def kpis(records: RunRecords, deliveries: Deliveries | None = None) -> dict:
         name: {"mean": sum(tonnes[mask].tolist()) * per_year} for name, mask in of_flow.items()
     }
     out["demand_tonnes_per_year_by_flow"] = {name: {"mean": f.tonnes_per_year} for name, f in sc.flows.items()}
-    out["transit_days"] = {name: day_stats(days[mask]) for name, mask in of_flow.items()}
-    groups: dict[str, list] = {}
+    groups: dict[str, list[str]] = {}
     for name, flow in sc.flows.items():
         if flow.group:
-            groups.setdefault(flow.group, []).append(days[of_flow[name]])
-    out["transit_days_by_group"] = {g: day_stats(np.concatenate(ds)) for g, ds in groups.items()}
+            groups.setdefault(flow.group, []).append(name)
+    for clock, days in clocks.items():
+        out[clock] = {name: day_stats(days[mask]) for name, mask in of_flow.items()}
+        out[f"{clock}_by_group"] = {g: day_stats(np.concatenate([days[of_flow[n]] for n in names]))
+                                    for g, names in groups.items()}
     out["route_shares"] = {
         name: [n / sum(counts) for n in counts] for name, counts in records.route_counts.items()
         if len(counts) > 1 and sum(counts)
@@ -100,6 +105,7 @@ def summarize(records: RunRecords) -> dict:
         "kpis": k,
         "resources": res,
         "bottlenecks": rank_bottlenecks(res, crossing),
+        "sea": sea_traffic(records),
         "stability": stability(records, res, k["delivered_tonnes_per_year"]["mean"], capacity),
         "static_capacity": capacity,
         "transit_breakdown": breakdown,

@@ -47,6 +47,9 @@ def resource_statistics(r: ResourceSnapshot) -> dict:
         out["trains"] = r.trains
     if r.closures is not None:
         out["closures"] = r.closures
+    if r.held_tonnes is not None:   # an embargo: the days it was in force and the tonnes it held back
+        out["embargo_days"] = r.busy_hours / 24.0
+        out["held_tonnes"] = r.held_tonnes
     return out
 
 

@@ -17,7 +17,7 @@ from .monitor import ResourceMonitor
 
 
 class BatchQueue:
-    __slots__ = ("env", "unit", "items", "level", "monitor", "listener", "_collectors", "_watchers")
+    __slots__ = ("env", "unit", "items", "level", "monitor", "listener", "observer", "_collectors", "_watchers")
 
     def __init__(self, env: simpy.Environment, unit: str, monitor: ResourceMonitor):
         self.env = env
@@ -28,6 +28,7 @@ class BatchQueue:
         self._collectors: deque[tuple[simpy.Event, float]] = deque()
         self._watchers: list[simpy.Event] = []
         self.listener = None    # called after each put (a fleet's dispatcher), if set
+        self.observer = None    # called with what was put (+1) or taken (-1) (a port's embargo), if set
 
     def put(self, consignment) -> None:
         now = self.env.now
@@ -44,6 +45,8 @@ class BatchQueue:
             ev.succeed(self.take(capacity))
         if self.listener is not None:
             self.listener()
+        if self.observer is not None:
+            self.observer((consignment,), 1)
 
     def take(self, capacity: float) -> list:
         """FIFO, as many consignments as fit in `capacity`."""
@@ -63,6 +66,8 @@ class BatchQueue:
             batch.append(c)
         if not items:
             self.level = 0.0  # no drift from float sums
+        if self.observer is not None and batch:
+            self.observer(batch, -1)
         return batch
 
     def collect(self, capacity: float) -> simpy.Event:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import simpy
 
 from ..recording import RecordLog
-from ..records import Delivery, InTransit, RunRecords, TrainRun, Visit, Voyage
+from ..records import Delivery, InTransit, LineSnapshot, RunRecords, TrainRun, Visit, Voyage
 from ..scenario.schema import Scenario
 from .calendar import Calendar
 from .consignment import Consignment
 from .context import ModelContext
 from .demand import Demand
 from .elements import build_elements
+from .empties import EmptyReturns
 from .monitor import sample_daily
 from .rail import Trains
 from .routes import RouteBuilder, Stop
@@ -42,7 +43,8 @@ class CorridorModel:
         self.el = build_elements(ctx, self)
         self.trains = Trains(env, ctx.visits, ctx.train_log, self.hand_over)
         self.in_flight: dict[int, Consignment] = {}   # in a per-consignment process
-        routes = RouteBuilder(ctx, self.el, self.trains)
+        self.empties = EmptyReturns(ctx, self.enter)
+        routes = RouteBuilder(ctx, self.el, self.trains, self._deliver, self.empties.returned)
         self.choices = {fname: routes.choice(fname) for fname in scenario.flows}
         self.route_paths = routes.paths
         self.demand = Demand(ctx, self.enter)
@@ -53,7 +55,11 @@ class CorridorModel:
     # ------------------------------------------------------------------ hand-over
 
     def enter(self, c: Consignment) -> None:
-        """A new consignment at its origin."""
+        """A new consignment at its origin (or one an embargo held there, now let go)."""
+        for embargo in c.route.embargoes:
+            if embargo.active:
+                embargo.hold(c)
+                return
         origin = c.route.stops[0]
         c.arrive(origin.node, c.created)
         if origin.yard is not None:
@@ -72,6 +78,8 @@ class CorridorModel:
             c = cargo[0]
             c.leg += 1
             stop = c.route.stops[c.leg]
+            if reserved and c.route.empty_routes is not None:   # its empties will come back over this line
+                c.landed = (c.landed or []) + [(c.leg - 1, self.ctx.env.now)]
             if stop.yard is not None:
                 if reserved:
                     stop.yard.enter_reserved(c)
@@ -132,20 +140,24 @@ class CorridorModel:
     def _next_leg(self, c: Consignment) -> None:
         route = c.route
         if c.leg == len(route.legs):
-            self._deliver(c)
+            route.deliver(c)
         else:
             route.depart[c.leg](c)
 
     def _deliver(self, c: Consignment) -> None:
         now = self.ctx.env.now
         c.depart(now, self.ctx.visits)
-        self.ctx.deliveries.append((c.id, c.flow, c.created, now, c.tonnes, c.teu))   # a `Delivery` row
+        self.ctx.deliveries.append((c.id, c.flow, c.created, c.left_origin, now, c.tonnes, c.teu))  # a `Delivery`
+        if c.landed:
+            self.empties.after_delivery(c)
 
     # ------------------------------------------------------------------ run
 
     def in_transit(self) -> list[InTransit]:
         """Every consignment still in the corridor, found where it physically is."""
         held: list[tuple[Consignment, str]] = []
+        for embargo in self.el.embargoes.values():
+            held.extend((c, f"embargo at {embargo.port}") for c in embargo.held)
         for q in self.el.queues:
             held.extend((c, q.monitor.name) for c in q.items)
         for train in self.trains.running.values():
@@ -154,7 +166,7 @@ class CorridorModel:
             for v in fleet.vessels:
                 held.extend((c, f"vessel {fleet.name}/{v.id}") for c in v.cargo)
         held.extend((c, "moving") for c in self.in_flight.values())
-        return [InTransit(c.id, c.flow, c.node, holder, c.tonnes, c.teu) for c, holder in held]
+        return [InTransit(c.id, c.flow, c.node, holder, c.tonnes, c.teu) for c, holder in held if not c.empty]
 
     def run(self, progress=None) -> RunRecords:
         """Simulate to the end of the window; `progress(done_hours, total_hours)` is called as it goes.
@@ -182,4 +194,6 @@ class CorridorModel:
             events=next(env._eid),
             route_counts={f: list(ch.chosen) for f, ch in self.choices.items()},
             route_paths=self.route_paths,
+            lines=[LineSnapshot(line.id, fleet.name, line.capacity, line.timetable is not None, line.cancelled)
+                   for fleet in self.el.fleets.values() for line in fleet.lines],
         )

@@ -17,18 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..scenario.schema import PipelineLink, RailLink, RoadLink, TransferLink, mean_of
+from ..scenario.durations import mean_of
+from ..scenario.schema import PipelineLink, RailLink, RoadLink, TransferLink
 from ..scenario.sea import fleet_lines, line_capacity, line_crossing, line_timetable
 from .batching import BatchQueue
 from .berths import PortBerths
 from .context import ModelContext
 from .disruptions import PortOutages, ServerOutages, VesselOutages, start_disruption
+from .embargo import PortEmbargo
 from .distributions import Sampler
 from .pipeline import HOURS_PER_YEAR, Pipeline
 from .rail import RailSection
 from .rolling_stock import RollingStockPool
 from .fleet import Fleet
-from .station import Station
+from .station import Station, background_trains
 from .vessels import PortEnd, SeaLine
 from .weather import PortWeather
 from .yard import Yard
@@ -51,17 +53,20 @@ class Elements:
     line_ends: dict[tuple[str, str], PortEnd] = field(default_factory=dict)       # (sea link, port)
     fleets: dict[str, Fleet] = field(default_factory=dict)
     pools_at: dict[str, list[RollingStockPool]] = field(default_factory=dict)   # formation node -> pools
+    embargoes: dict[str, PortEmbargo] = field(default_factory=dict)            # port -> its embargo
     queues: list[BatchQueue] = field(default_factory=list)                     # where consignments wait
     # What a disruption can take out of order, by scenario path: builds its outage controller.
     outages: dict[str, Callable[[], object]] = field(default_factory=dict)
 
 
-def build_elements(ctx: ModelContext, port) -> Elements:
-    """Every element of the scenario. `port` is the corridor's hand-over at ports (see `FleetShuttle`)."""
+def build_elements(ctx: ModelContext, corridor) -> Elements:
+    """Every element of the scenario. `corridor` hands cargo over at ports (`reserve_room`, `hand_over`,
+    see `fleet.py`) and sends consignments an embargo let go on their way (`enter`)."""
     el = Elements(PortBerths(ctx))
     _nodes(ctx, el)
     _links(ctx, el)
-    _fleets(ctx, el, port)
+    _fleets(ctx, el, corridor)
+    _embargoes(ctx, el, corridor)
     _rolling_stock(ctx, el)
     _disruptions(ctx, el)
     return el
@@ -78,6 +83,9 @@ def _nodes(ctx: ModelContext, el: Elements) -> None:
             stations = el.train_stations if st.serves == "train" else el.consignment_stations
             stations[nid] = Station(server, service, dwell)
             el.outages[f"nodes.{nid}.station"] = lambda s=server: ServerOutages(env, [s])
+            if st.background_trains_per_day > 0:
+                env.process(background_trains(env, stations[nid], st.background_trains_per_day / HOURS_PER_DAY,
+                                              ctx.unit_exponential(f"station/{nid}/background")))
         if node.berths:
             # A port without weather still has one (never closed), for disruptions to close it.
             monitor = ctx.monitor(f"weather:{nid}", "weather", f"nodes.{nid}.weather", 1, (nid,),
@@ -159,6 +167,14 @@ def _fleets(ctx: ModelContext, el: Elements, port) -> None:
         fleet = Fleet(ctx, fid, spec, lines, monitor, port)
         el.fleets[fid] = fleet
         el.outages[f"fleets.{fid}"] = lambda f=fleet: VesselOutages(env, f.vessels)
+
+
+def _embargoes(ctx: ModelContext, el: Elements, corridor) -> None:
+    for nid, node in ctx.scenario.nodes.items():
+        if node.embargo is not None:
+            queues = [end.outbound for (_, port), end in el.line_ends.items() if port == nid]
+            monitor = ctx.monitor(f"embargo:{nid}", "embargo", f"nodes.{nid}.embargo", 1, (nid,))
+            el.embargoes[nid] = PortEmbargo(ctx.env, nid, node.embargo, queues, monitor, corridor.enter)
 
 
 def _rolling_stock(ctx: ModelContext, el: Elements) -> None:

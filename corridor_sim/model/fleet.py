@@ -10,10 +10,12 @@ cargo discharged, takes the first of these that it can:
    never takes a load another has claimed, so none sails empty while the cargo it
    waited for sails on another. When it has taken its load, the next vessel in
    line may gather what is left.
-2. *Ballast*: if no cargo waits here for a line but cargo waits at its other end
-   beyond what the vessels gathering there or already sailing there in ballast
-   will take, it sails there empty — never while cargo for that line waits here
-   unclaimed.
+2. *Ballast*: if no cargo waits here for a line, and the cargo waiting at its
+   other end beyond what the vessels gathering there or already sailing there will
+   take *calls* for a vessel — a full load of it, or a consignment that has waited
+   `max_wait_hours`, the moment a vessel there would sail — it sails there empty:
+   never while cargo for that line waits here unclaimed, and not for a trickle of
+   cargo in the light direction that a vessel coming back loaded will take.
 3. Otherwise it waits, idle, until the fleet's dispatcher sends it: whenever cargo
    arrives at any end, or a claim is given up, the first idle vessel of the ports
    concerned is offered the same choice.
@@ -44,22 +46,31 @@ from .vessels import PortEnd, SeaLine, Vessel, berth, handle, wait_weather
 
 
 class MostCargo:
-    """The line with the most cargo waiting (to load here, or at the far end to sail there in ballast)."""
+    """Load where the most cargo waits here; failing that, sail in ballast where the most waits unclaimed at
+    the other end. (The first of equals: the lines' order in the scenario.)"""
 
     @staticmethod
-    def pick(candidates: list[PortEnd], waiting) -> PortEnd:
-        return max(candidates, key=waiting)   # the first of equals: the lines' order in the scenario
+    def pick(loads: list[PortEnd], ballasts: list[PortEnd], unclaimed) -> tuple[str, PortEnd] | None:
+        if loads:
+            return ("load", max(loads, key=lambda e: e.outbound.level))
+        if ballasts:
+            return ("ballast", max(ballasts, key=lambda e: unclaimed(e.other)))
+        return None
 
 
 class FixedShares:
-    """The line furthest below its share of the fleet's sailings."""
+    """The line furthest below its share of the fleet's sailings, among those with something to do: load
+    here if cargo waits here for it, else sail in ballast to its other end."""
 
     def __init__(self, lines: list[SeaLine]):
         self.lines = lines
 
-    def pick(self, candidates: list[PortEnd], waiting) -> PortEnd:
+    def pick(self, loads: list[PortEnd], ballasts: list[PortEnd], unclaimed) -> tuple[str, PortEnd] | None:
+        if not loads and not ballasts:
+            return None
         total = sum(line.sailings for line in self.lines)
-        return max(candidates, key=lambda e: (e.line.share or 0.0) * total - e.line.sailings)
+        end = max(loads + ballasts, key=lambda e: (e.line.share or 0.0) * total - e.line.sailings)
+        return ("load" if end in loads else "ballast", end)
 
 
 class Fleet:
@@ -100,24 +111,30 @@ class Fleet:
         """What vessel `v` at `node` can do now: ("load", end), ("slot", end, time), ("ballast", end), or None.
         Claims what it returns."""
         ends = self.ends_at[node]
-        free = [e for e in ends if e.line.timetable is None and e.loader is None and e.outbound.items]
-        if free:
-            end = self.rule.pick(free, lambda e: e.outbound.level)
-            end.loader = v
-            return ("load", end)
-        slots = [e for e in ends if e.line.timetable is not None]
-        if slots:
-            end = min(slots, key=self._next_departure)
-            t = self._next_departure(end)
-            end.next_slot += 1
-            return ("slot", end, t)
-        away = [e for e in ends if e.line.timetable is None and self._unclaimed(e) <= 0
-                and self._unclaimed(e.other) > 0]
-        if away:
-            end = self.rule.pick(away, lambda e: self._unclaimed(e.other))
-            end.other.heading += 1
-            return ("ballast", end)
-        return None
+        loads = [e for e in ends if e.line.timetable is None and e.loader is None and e.outbound.items]
+        if not loads:   # the first slot, if a timetabled line leaves from here
+            slots = [e for e in ends if e.line.timetable is not None]
+            if slots:
+                end = min(slots, key=self._next_departure)
+                t = self._next_departure(end)
+                end.next_slot += 1
+                return ("slot", end, t)
+        ballasts = [e for e in ends if e.line.timetable is None and self._unclaimed(e) <= 0 and self._calls(e.other)]
+        action = self.rule.pick(loads, ballasts, self._unclaimed)
+        if action is not None:
+            kind, end = action
+            if kind == "load":
+                end.loader = v
+            else:
+                end.other.heading += 1
+        return action
+
+    def _calls(self, end: PortEnd) -> bool:
+        """Whether cargo at `end` calls for a vessel to come in ballast: unclaimed, and a full load of it or
+        one consignment that has waited the maximum."""
+        unclaimed = self._unclaimed(end)
+        return unclaimed >= end.line.capacity - 1e-9 or (
+            unclaimed > 0 and end.outbound.oldest_arrival() + self.max_wait_hours <= self.env.now)
 
     def _next_departure(self, end: PortEnd) -> float:
         """The time of the next departure from `end` no vessel has taken; departures more than a period
@@ -142,6 +159,21 @@ class Fleet:
     def _cargo_arrived(self, end: PortEnd) -> None:
         self._dispatch(end.node)
         self._dispatch(end.other.node)
+        if end.outbound.items and end.line.timetable is None and not end.call_pending and self._unclaimed(end) > 0:
+            end.call_pending = True
+            self.env.process(self._call_when_due(end))
+
+    def _call_when_due(self, end: PortEnd):
+        """Process: when the oldest unclaimed consignment at `end` has waited the maximum, call a vessel."""
+        while end.outbound.items and self._unclaimed(end) > 0:
+            due = end.outbound.oldest_arrival() + self.max_wait_hours - self.env.now
+            if due > 0:
+                yield self.env.timeout(due)
+                continue
+            self._dispatch(end.node)
+            self._dispatch(end.other.node)
+            break
+        end.call_pending = False
 
     # ------------------------------------------------------------------ a vessel
 

@@ -58,7 +58,7 @@ class ResourceMonitor:
     __slots__ = (
         "name", "kind", "element", "capacity", "start", "queue", "busy",
         "arrivals", "waits", "wait_sum", "wait_tonne_hours", "_pending", "_pending_since",
-        "down", "backlog", "samples", "nodes", "closures", "trains", "wagons", "max_wagons",
+        "down", "backlog", "samples", "nodes", "closures", "trains", "wagons", "max_wagons", "held_tonnes",
     )
 
     def __init__(self, name: str, kind: str, element: str, capacity: float, start: float,
@@ -80,6 +80,7 @@ class ResourceMonitor:
         self.trains: int | None = None
         self.wagons: float | None = None
         self.max_wagons: int | None = None
+        self.held_tonnes: float | None = None      # an embargo: tonnes it held at their origins in the window
         # Entities of the window still waiting: their count and the sum of their
         # arrival times, so that waits cut off by the end of the run still count.
         self._pending = 0
@@ -137,6 +138,7 @@ class ResourceMonitor:
             backlog_tonnes=self.backlog() if self.backlog is not None else 0.0,
             samples=self.samples,
             closures=self.closures, trains=self.trains, wagons=self.wagons, max_wagons=self.max_wagons,
+            held_tonnes=self.held_tonnes,
         )
 
 

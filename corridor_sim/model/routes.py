@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scenario.network import Leg, LinkGraphs, compile_legs, route_paths
-from ..scenario.schema import PipelineLink, RailLink, SeaLink, TransferLink, consignment_size
+from ..scenario.network import Hop, Leg, LinkGraphs, compile_legs, route_paths
+from ..scenario.schema import PipelineLink, RailLink, RoadLink, SeaLink, TransferLink, consignment_size
 from .batching import BatchQueue
 from .context import ModelContext
 from .elements import Elements
@@ -25,7 +25,7 @@ from .station import Station
 from .yard import Yard
 
 # The leg class for the kind of link a leg runs on.
-LEG_CLASSES = {SeaLink: SeaLeg, TransferLink: TransferLeg, PipelineLink: PipelineLeg}
+LEG_CLASSES = {SeaLink: SeaLeg, TransferLink: TransferLeg, RoadLink: TransferLeg, PipelineLink: PipelineLeg}
 
 
 @dataclass
@@ -41,16 +41,21 @@ class Route:
     flow: str
     legs: tuple
     stops: tuple[Stop, ...]     # stops[i] is where legs[i] starts; the last is the destination
-    depart: tuple = ()          # per leg: puts a consignment in the leg's queue (None: carried alone)
+    depart: tuple               # per leg: puts a consignment in the leg's queue (None: carried alone)
+    deliver: object             # what happens at the destination (a delivery; an empty's return)
+    embargoes: tuple = ()       # the embargoes of the ports it sails from: a new consignment waits while one holds
+    empty_routes: dict = None   # sea leg index -> the route its empties take back over that line
 
 
 class RouteBuilder:
     """Builds the routes of every flow over the elements, sharing legs between routes."""
 
-    def __init__(self, ctx: ModelContext, el: Elements, trains: Trains):
+    def __init__(self, ctx: ModelContext, el: Elements, trains: Trains, deliver, returned):
         self.ctx = ctx
         self.el = el
         self.trains = trains
+        self.deliver = deliver          # a loaded consignment at its destination
+        self.returned = returned        # an empty return at the end of its line
         self.legs: dict[tuple, object] = {}
         self.terms = QueueTerms()
         self.paths: dict[str, list] = {}
@@ -64,28 +69,43 @@ class RouteBuilder:
         self.paths[fname] = route_paths(sc, self._graphs, fname)
         size = consignment_size(flow)
         for nodes, links, share in self.paths[fname]:
-            route = self._route(fname, compile_legs(sc, nodes, links))
+            route = self._route(flow, fname, compile_legs(sc, nodes, links))
             routes.append(route)
             shares.append(share)
             estimates.append(estimate(route.legs, size, self.terms))
         rule = RULES[flow.route_choice] if len(routes) > 1 else OnlyRoute
         return RouteChoice(routes, rule(shares, estimates, self.ctx.streams.generator(f"route/{fname}")))
 
-    def _route(self, fname: str, plans: list[Leg]) -> Route:
-        el = self.el
+    def _route(self, flow, fname: str, plans: list[Leg]) -> Route:
         legs = [self._leg(plan) for plan in plans]
+        stops = self._stops(flow, legs)
+        embargoes = tuple(self.el.embargoes[leg.start] for leg in legs if leg.sails and leg.start in self.el.embargoes)
+        empty_routes = None
+        if flow.empty_return is not None:
+            # Each sea crossing's empties: from where they were unloaded, back over the same line.
+            empty_routes = {}
+            for i, plan in enumerate(plans):
+                if legs[i].sails:
+                    back = Leg(plan.mode, plan.end, plan.start, (Hop(plan.hops[0].link, plan.end, plan.start),))
+                    leg = self._leg(back)
+                    empty_routes[i] = Route(fname, (leg,), self._stops(flow, [leg])[:1] + (Stop(plan.start, None, None, True),),
+                                            (leg.depart,), self.returned)
+        return Route(fname, tuple(legs), stops, tuple(leg.depart for leg in legs), self.deliver, embargoes, empty_routes)
+
+    def _stops(self, flow, legs: list) -> tuple[Stop, ...]:
+        el = self.el
         stop_nodes = [leg.start for leg in legs] + [legs[-1].end]
         stops = []
         for i, nid in enumerate(stop_nodes):
             near = [leg for leg in (legs[i - 1] if i > 0 else None, legs[i] if i < len(legs) else None) if leg]
             # The vessel's unit decides the yard (a ferry's wagons, a feeder's TEU); else a pipeline's tankage.
-            sailing = [leg.yard_unit for leg in near if leg.sails]
-            other = [leg.yard_unit for leg in near if leg.yard_unit]
+            sailing = [leg.yard_unit(flow) for leg in near if leg.sails]
+            other = [leg.yard_unit(flow) for leg in near if leg.yard_unit(flow)]
             unit = sailing[-1] if sailing else (other[0] if other else None)
             station = el.consignment_stations.get(nid)
             inline = station is None and (i == len(legs) or not legs[i].carried_alone)
             stops.append(Stop(nid, el.yards.get((nid, unit)) if unit else None, station, inline))
-        return Route(fname, tuple(legs), tuple(stops), tuple(leg.depart for leg in legs))
+        return tuple(stops)
 
     def _leg(self, plan: Leg):
         """The leg object of a plan, built the first time a route takes that stretch."""

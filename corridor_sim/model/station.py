@@ -35,3 +35,11 @@ class Station:
         if dwell > 0:
             yield env.timeout(dwell)
         return start
+
+
+def background_trains(env: simpy.Environment, station: Station, per_hour: float, draw):
+    """Process: trains of other routes (Poisson, `per_hour`) taking the station's tracks as corridor trains
+    do; they carry none of the corridor's cargo (no tonnes)."""
+    while True:
+        yield env.timeout(draw() / per_hour)
+        env.process(station.visit(env, 0.0))

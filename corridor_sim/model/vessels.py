@@ -75,6 +75,7 @@ class PortEnd:
     other: "PortEnd" = field(default=None, repr=False)
     loader: Vessel | None = None         # the vessel gathering cargo here (a claim: one at a time, in turn)
     heading: int = 0                     # vessels sailing here in ballast to load
+    call_pending: bool = False           # a call for a vessel is timed to the oldest consignment's wait
     next_slot: int = 0                   # a timetabled line's next departure from here not yet taken
 
 

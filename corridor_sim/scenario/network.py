@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .schema import PipelineLink, RailLink, RoadLink, Scenario, SeaLink, consignment_size
-from .sea import carries, line_capacity
+from .sea import CARRIED, carries, line_capacity
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,13 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
     Between waypoints the path is the shortest by distance. Raises ValueError with
     the reason if there is no path.
     """
+    try:
+        return _option_path(scenario, g, flow, via)
+    except NoPath as exc:
+        raise ValueError(_why_no_path(scenario, flow, exc.a, exc.b)) from None
+
+
+def _option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
     waypoints = list(via)
     if not waypoints or waypoints[0] != flow.origin:
         waypoints.insert(0, flow.origin)
@@ -128,13 +135,45 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
     return nodes, links
 
 
+class NoPath(Exception):
+    def __init__(self, a: str, b: str):
+        self.a, self.b = a, b
+
+
 def _shortest(g: nx.MultiGraph, a: str, b: str) -> list[str]:
     if a == b:
         return [a]
     try:
         return nx.shortest_path(g, a, b, weight="distance_km")
     except nx.NetworkXNoPath:
-        raise ValueError(f"no path from '{a}' to '{b}' over the scenario's links") from None
+        raise NoPath(a, b) from None
+
+
+CARGO_NAMES = {"container": "containers", "wagonload": "wagonload", "liquid_bulk": "liquid bulk",
+               "road": "road vehicles"}
+
+
+def _why_no_path(scenario: Scenario, flow, a: str, b: str) -> str:
+    """Why a flow's cargo finds no way from a to b: a link on the way the scenario's links give that the
+    cargo cannot take, or no way at all."""
+    everything = link_graph(scenario)
+    try:
+        nodes = nx.shortest_path(everything, a, b, weight="distance_km")
+    except nx.NetworkXNoPath:
+        return f"no path from '{a}' to '{b}' over the scenario's links"
+    for u, w in zip(nodes, nodes[1:]):
+        links = everything.get_edge_data(u, w)
+        if any(usable(scenario, scenario.links[lid], flow.cargo) for lid in links):
+            continue
+        lid = next(iter(links))
+        link = scenario.links[lid]
+        if isinstance(link, SeaLink):
+            fleet = scenario.fleets[link.fleet]
+            carried = " and ".join(CARGO_NAMES[c] for c in sorted(CARRIED[fleet.unit]))
+            return f"{flow.cargo} cargo cannot go on fleet '{link.fleet}', which carries {carried}"
+        kind = "a road (trucks only)" if isinstance(link, RoadLink) else f"{link.mode} (no trucks)"
+        return f"{flow.cargo} cargo cannot go over link '{lid}', which is {kind}"
+    return f"no path from '{a}' to '{b}' for {flow.cargo} cargo"
 
 
 def _distance(g: nx.MultiGraph, a: str, b: str) -> float:
