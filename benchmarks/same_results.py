@@ -28,7 +28,7 @@ VARYING = ("runtime_seconds", "git_commit")
 # The 2030 target with a disruption of every kind of target (no shipped scenario has one).
 DISRUPTED = ("scenarios/target_2030.yaml", [
     "name=target_2030_disrupted",
-    "disruptions={ferry_wear: {target: fleets.caspian_ferries, mtbf_hours: 900, mttr_hours: 48},"
+    "disruptions={ferry_wear: {target: fleets.asco_ferries, mtbf_hours: 900, mttr_hours: 48},"
     " btk_works: {target: links.tbilisi_akhalkalaki, closures: [{start: 2030-06-01, end: 2030-06-08}]},"
     " alat_strike: {target: nodes.alat, closures: [{start: 2030-03-01, end: 2030-03-03}]},"
     " dostyk_outage: {target: nodes.dostyk.station, mtbf_hours: 500, mttr_hours: 6},"

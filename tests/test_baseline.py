@@ -26,6 +26,31 @@ def test_a_year_of_2024_delivers_the_published_volume(baseline):
     assert delivered == pytest.approx(V1_2024_TONNES, rel=0.05)
 
 
+V6_BAKU_WAGONS = 37515    # calibration row V6: wagons through Baku port in 2024, all lines, both ways
+PT10_KURYK_PER_CALL = (27.5, 39.5)   # Kuryk 2023: 16,450 wagons and 23,652 road vehicles over 599 ferry calls (d)
+
+
+def test_the_caspian_as_port_statistics_count_it(baseline):
+    """Wagons through Baku within V6; the ferries' calls at Kuryk carry about the mix Kuryk handled in 2023
+    (PT10); and no ferry or feeder leaves Kuryk or Aktau empty while cargo waits for it (at most 2%)."""
+    ports = baseline.summary["sea"]["ports"]
+    alat = ports["alat"]
+    baku_wagons = sum(alat[f"{kind}_{way}_per_year"] for kind in ("wagons", "empty_wagons") for way in ("in", "out"))
+    assert baku_wagons == pytest.approx(V6_BAKU_WAGONS, rel=0.10)
+    kuryk = ports["kuryk"]
+    assert kuryk["wagons_per_call"] == pytest.approx(PT10_KURYK_PER_CALL[0], rel=0.25)
+    assert kuryk["vehicles_per_call"] == pytest.approx(PT10_KURYK_PER_CALL[1], rel=0.25)
+    for port in ("kuryk", "aktau"):
+        assert ports[port]["empty_sailings_share"] <= 0.02, port
+
+
+def test_the_baseline_runs_both_ways(baseline):
+    k = baseline.summary["kpis"]["delivered_tonnes_per_year_by_flow"]
+    eastbound = sum(k[f]["mean"] for f in ("az_cn", "tr_kz", "ge_cn", "ge_kz_wagon", "az_kz_wagon", "kz_trucks_east"))
+    assert eastbound > 0.1 * baseline.summary["kpis"]["delivered_tonnes_per_year"]["mean"]
+    assert baseline.summary["kpis"]["background_tonnes_per_year"]["mean"] > 1e6     # the Turkmenbashi line
+
+
 def test_the_measured_window_is_calendar_2024(baseline):
     assert baseline.summary["window"]["start"] == "2024-01-01"
     assert baseline.summary["window"]["end"] == "2025-01-01"

@@ -115,7 +115,7 @@ def test_a_comparison_on_the_shipped_baseline(tmp_path):
     short = ["horizon_days=120"]
     run_replications(BASELINE, replications=3, out=tmp_path / "a", overrides=short)
     run_replications(BASELINE, replications=3, out=tmp_path / "b",
-                     overrides=short + ["fleets.caspian_ferries.vessels=6"])
+                     overrides=short + ["fleets.asco_ferries.vessels=6"])
     row = _row(compare(tmp_path / "a", tmp_path / "b"), "delivered_tonnes_per_year")
     assert row.method == "paired" and row.pairs == 3
     assert row.diff_ci95_high < 0  # 12 → 6 ferries: fewer tonnes, and the interval says it is real

@@ -96,9 +96,9 @@ def test_a_two_parameter_grid_runs_every_combination():
 
 def test_a_sweep_of_the_shipped_baseline():
     """The calibrated 2024 corridor, on a shortened horizon: the Kuryk–Alat ferries, 4 or 12."""
-    result = sweep(BASELINE, ["fleets.caspian_ferries.vessels=4,12"], replications=2,
+    result = sweep(BASELINE, ["fleets.asco_ferries.vessels=4,12"], replications=2,
                    overrides=["horizon_days=120"])
-    assert list(result.summary["fleets.caspian_ferries.vessels"]) == [4, 12]
+    assert list(result.summary["fleets.asco_ferries.vessels"]) == [4, 12]
     assert result.summary.runs.tolist() == [2, 2] and result.info["failed"] == []
     four, twelve = result.summary.delivered_tonnes_per_year
     assert twelve > 1.1 * four  # the ferries limit the corridor when there are only four of them

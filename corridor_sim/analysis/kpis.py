@@ -37,12 +37,18 @@ def kpis(records: RunRecords, deliveries: Deliveries | None = None) -> dict:
     delivered = d.delivered[in_window]
     clocks = {"transit_days": (delivered - d.created[in_window]) / 24.0,                  # from cargo ready
               "transit_days_from_departure": (delivered - d.departed[in_window]) / 24.0}   # from leaving the origin
-    out: dict = {
-        "delivered_tonnes_per_year": {"mean": sum(tonnes.tolist()) * per_year},
-        "delivered_teu_per_year": {"mean": sum(d.teu[in_window].tolist()) * per_year},
-        "delivered_consignments_per_year": {"mean": len(tonnes) * per_year},
-    }
     of_flow = {name: flow_of == name for name in sc.flows}
+    # The corridor's own flows; traffic of other routes on its elements is counted apart.
+    corridor = np.zeros(len(flow_of), dtype=bool)
+    for name, flow in sc.flows.items():
+        if not flow.background:
+            corridor |= of_flow[name]
+    out: dict = {
+        "delivered_tonnes_per_year": {"mean": sum(tonnes[corridor].tolist()) * per_year},
+        "delivered_teu_per_year": {"mean": sum(d.teu[in_window][corridor].tolist()) * per_year},
+        "delivered_consignments_per_year": {"mean": int(corridor.sum()) * per_year},
+        "background_tonnes_per_year": {"mean": sum(tonnes[~corridor].tolist()) * per_year},
+    }
     out["delivered_tonnes_per_year_by_flow"] = {
         name: {"mean": sum(tonnes[mask].tolist()) * per_year} for name, mask in of_flow.items()
     }

@@ -64,7 +64,7 @@ def stability(records: RunRecords, resources: list[dict], delivered_tonnes_per_y
     saturated = [{"name": r["name"], "kind": r["kind"], "utilization": r["utilization"]}
                  for r in resources if r["utilization"] >= SATURATED and r["kind"] in CAPACITY_KINDS]
     in_system = sum(c.tonnes for c in records.in_transit)
-    demand = sum(f.tonnes_per_year for f in records.scenario.flows.values())
+    demand = sum(f.tonnes_per_year for f in records.scenario.flows.values() if not f.background)
     load = _load(demand, delivered_tonnes_per_year, capacity)
     if overloaded:
         message = ("OVERLOADED: queues grow without bound at "

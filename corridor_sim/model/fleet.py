@@ -276,13 +276,24 @@ class Fleet:
         return there
 
 
+# What a sailing carries of each unit, by what the fleet's vessels take aboard: rail ferries roll the
+# wagons on (with the boxes on them), ro-ro ferries wagons and trucks, feeders lift the boxes off their
+# wagons, tankers pump the oil out of its tank wagons.
+ABOARD = {"wagons": ("wagons", "teu"), "lane_metres": ("wagons", "vehicles", "teu"), "teu": ("teu",), "tonnes": ()}
+
+
 def voyage_row(fleet: str, v: Vessel, line: str, origin: str, destination: str, departed: float, arrived: float,
                slot: float | None, unit: str) -> Voyage:
     """One sailing and what it carried: loaded cargo and, apart, empty wagons, boxes and trucks coming back."""
     loaded = [c for c in v.cargo if not c.empty]
     empties = [c for c in v.cargo if c.empty]
+    aboard = ABOARD[unit]
+
+    def count(cargo: list, what: str) -> float:
+        return sum(getattr(c, what) for c in cargo) if what in aboard else 0.0
+
     return Voyage(fleet, v.id, line, origin, destination, departed, arrived,
                   float("nan") if slot is None else slot, sum(getattr(c, unit) for c in v.cargo), unit,
-                  sum(c.tonnes for c in loaded), sum(c.teu for c in loaded), sum(c.wagons for c in loaded),
-                  sum(c.vehicles for c in loaded), len(loaded),
-                  sum(c.teu for c in empties), sum(c.wagons for c in empties), sum(c.vehicles for c in empties))
+                  sum(c.tonnes for c in loaded), count(loaded, "teu"), count(loaded, "wagons"),
+                  count(loaded, "vehicles"), len(loaded),
+                  count(empties, "teu"), count(empties, "wagons"), count(empties, "vehicles"))

@@ -325,6 +325,9 @@ class _FlowBase(Strict):
     )
     arrivals: Literal["poisson", "regular"] = "poisson"
     empty_return: EmptyReturn | None = None
+    background: bool = Field(
+        default=False, description="Traffic of other routes on the corridor's elements (the Turkmenbashi-Alat line, "
+                                   "trucks of other trades): simulated, but not counted in the corridor's tonnes.")
 
     @field_validator("seasonality")
     @classmethod
