@@ -11,6 +11,7 @@ from rich.console import Console
 from ..experiment import ExperimentError, check_thresholds, parse_threshold
 from ..experiment import compare as compare_runs
 from .exits import EXIT_FAILED, fail
+from .flags import COMMAND_LINE
 from .tables import print_comparison
 
 
@@ -37,7 +38,7 @@ def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool
         table = compare_runs(dir_a, dir_b)
         failed = check_thresholds(table, thresholds)
     except ExperimentError as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     if plot is not None:
         from ..plots import comparison_bars, save_figures   # matplotlib: only with --plot
 

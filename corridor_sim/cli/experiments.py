@@ -12,6 +12,7 @@ from ..experiment import ExperimentError, ExperimentInterrupted
 from ..recording import chunk_rows_default
 from ..scenario import ScenarioError
 from .exits import cannot_write, fail, interrupted
+from .flags import COMMAND_LINE
 
 
 def experiment_options(func):
@@ -60,7 +61,7 @@ def experiment_errors(out: Path):
     try:
         yield
     except (ScenarioError, ExperimentError) as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     except ExperimentInterrupted as exc:
         interrupted(exc.finished, exc.total, exc.out)
     except OSError as exc:

@@ -9,6 +9,7 @@ import click
 from ..findings import findings, to_markdown, write_findings
 from ..scenario import ScenarioError
 from .exits import fail
+from .flags import COMMAND_LINE
 from .experiments import check_chunk_rows
 
 
@@ -26,7 +27,7 @@ def findings_command(directory: Path, out: Path, seed: int | None) -> None:
     try:
         rows = findings(directory, seed, progress=lambda p: click.echo(f"ran {p}", err=True))
     except ScenarioError as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     write_findings(rows, out)
     click.echo(to_markdown(rows), nl=False)
     click.echo(f"written to {out}/findings.md and {out}/findings.json", err=True)

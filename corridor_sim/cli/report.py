@@ -9,6 +9,7 @@ import click
 from ..plots import NotARunDirectory
 from ..report import REPORT, write_report
 from .exits import cannot_write, fail
+from .flags import COMMAND_LINE
 
 
 @click.command()
@@ -28,7 +29,7 @@ def report(directory: Path, out: Path | None) -> None:
     try:
         path = write_report(directory, target)
     except NotARunDirectory as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     except OSError as exc:
         cannot_write(target, exc)
     click.echo(f"report written to {path}")

@@ -17,6 +17,7 @@ from ..scenario import ScenarioError, load_scenario
 from ..simulate import simulate
 from .exits import cannot_write, exit_if_failed, fail
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options
+from .flags import COMMAND_LINE
 from .tables import print_replications, print_run
 
 
@@ -49,12 +50,12 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     try:
         check_options(workers, executor, scheduler, run_timeout)
     except ExperimentError as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     try:
         sc, resolved = load_scenario(scenario, sets)
     except ScenarioError as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     if resume and out.is_dir():
         done = _finished_single_run(out, resolved)
         if done is not None:
@@ -90,7 +91,7 @@ def single_run(sc, resolved: dict, scenario: Path, out: Path, *, run_timeout: fl
                 result = simulate(sc, resolved, progress=progress, source=str(scenario))
         except RunTimedOut as exc:
             bar.stop()
-            click.echo(f"error: {exc}; nothing written to {out}", err=True)
+            click.echo(f"error: {exc.describe(COMMAND_LINE)}; nothing written to {out}", err=True)
             sys.exit(1)
     try:
         write_run(out, result.summary, resolved, result.records, extra=_plots_into(result) if plots else None)

@@ -9,6 +9,7 @@ import click
 
 from ..scenario import Scenario, ScenarioError, load_scenario
 from .exits import fail
+from .flags import COMMAND_LINE
 
 
 @click.command()
@@ -19,7 +20,7 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     try:
         sc, _ = load_scenario(scenario, list(overrides))
     except ScenarioError as exc:
-        fail(str(exc))
+        fail(exc.describe(COMMAND_LINE))
     click.echo(f"{scenario}: ok ({sc.name}: {len(sc.nodes)} nodes, {len(sc.links)} links, "
                f"{len(sc.fleets)} fleets, {len(sc.flows)} flows)")
 

@@ -49,7 +49,7 @@ class ReplicationResult:
 
 def check_replications(replications) -> None:
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-        raise ExperimentError(f"--replications {replications!r}: must be a whole number >= 1")
+        raise ExperimentError("replications", "must be a whole number >= 1", value=replications)
 
 
 def run_replications(

@@ -35,14 +35,14 @@ _MARKERS = {"single run": "visits.parquet", "replications": "replications", "swe
 def check_out(out: Path, kind: str, resume: bool) -> None:
     """Refuse an unusable output directory before anything runs."""
     if out.exists() and not out.is_dir():
-        raise ExperimentError(f"--out {out}: exists and is not a directory")
+        raise ExperimentError("out", "exists and is not a directory", value=out)
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
-        raise ExperimentError(f"--out {out}: {above} is not a directory")
+        raise ExperimentError("out", f"{above} is not a directory", value=out)
     if resume and out.is_dir():
         for other, marker in _MARKERS.items():
             if other != kind and (out / marker).exists() and not (out / _MARKERS[kind]).exists():
-                raise ExperimentError(f"--resume: {out} holds a {other}, not {kind}")
+                raise ExperimentError("resume", f"{out} holds a {other}, not {kind}", value=True)
 
 
 @dataclass
