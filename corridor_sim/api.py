@@ -11,11 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .experiment import ReplicationResult, SweepResult, compare, run_replications, sweep
+from . import experiment
+from .experiment import ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
 from .output import write_run
+from .progress import drawing_progress
 from .scenario import load_scenario
 from .simulate import RunResult, simulate
+
+# The core reports an experiment's progress to a callback; here `progress=True` also draws it.
+run_replications = drawing_progress(experiment.run_replications)
+sweep = drawing_progress(experiment.sweep)
 
 
 def run(

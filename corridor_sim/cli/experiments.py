@@ -1,5 +1,5 @@
-"""What `run --replications` and `sweep` share: their options, the checks made before anything
-runs, and how an experiment's errors and interruptions end the command."""
+"""What `run` and `sweep` share: the experiment options, the checks made before anything runs,
+the progress bar's place, and how an experiment's errors and interruptions end the command."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from ..experiment import ExperimentError, ExperimentInterrupted
 from ..recording import chunk_rows_default
@@ -36,6 +37,11 @@ def experiment_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def progress_shown(quiet: bool) -> bool:
+    """A progress bar is drawn on a terminal, unless --quiet."""
+    return not quiet and Console(stderr=True).is_terminal
 
 
 def check_chunk_rows() -> None:

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..experiment import ExperimentError, run_replications
 from ..experiment.executors import RunTimedOut, check_options, time_limit
 from ..output import write_run
+from ..progress import RunsBar, SimulationBar
 from ..rundir import finished_run
 from ..scenario import ScenarioError, load_scenario
 from ..simulate import simulate
-from .exits import cannot_write, exit_if_failed, fail
-from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options
+from .exits import EXIT_FAILED, cannot_write, exit_if_failed, fail
+from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .flags import COMMAND_LINE
 from .tables import print_replications, print_run
 
@@ -77,22 +77,13 @@ def single_run(sc, resolved: dict, scenario: Path, out: Path, *, run_timeout: fl
 
     The one place where the command runs a simulation itself rather than through the API
     (`api.run`): the run, its time limit, its progress bar and the writing of `out`."""
-    console = Console(stderr=True)
-    show = not quiet and console.is_terminal
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[day]}"),
-                  TimeElapsedColumn(), console=console, disable=not show, transient=True) as bar:
-        task = bar.add_task(f"simulating {sc.name}", total=1.0, day="")
-
-        def progress(done: float, total: float) -> None:
-            bar.update(task, completed=done / total, day=f"day {done / 24:,.0f}/{total / 24:,.0f}")
-
-        try:
-            with time_limit(run_timeout):
-                result = simulate(sc, resolved, progress=progress, source=str(scenario))
-        except RunTimedOut as exc:
-            bar.stop()
-            click.echo(f"error: {exc.describe(COMMAND_LINE)}; nothing written to {out}", err=True)
-            sys.exit(1)
+    try:
+        with SimulationBar(f"simulating {sc.name}", visible=progress_shown(quiet)) as progress, \
+                time_limit(run_timeout):
+            result = simulate(sc, resolved, progress=progress, source=str(scenario))
+    except RunTimedOut as exc:
+        click.echo(f"error: {exc.describe(COMMAND_LINE)}; nothing written to {out}", err=True)
+        sys.exit(EXIT_FAILED)
     try:
         write_run(out, result.summary, resolved, result.records, extra=_plots_into(result) if plots else None)
     except OSError as exc:
@@ -129,11 +120,11 @@ def _write_plots(out: Path) -> None:
 
 def _replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
                   plots=False, run_timeout=None):
-    console = Console(stderr=True)
-    with experiment_errors(out):
+    with experiment_errors(out), RunsBar(f"{scenario.stem}: {replications} replications",
+                                         visible=progress_shown(quiet)) as progress:
         result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
                                   scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
-                                  run_timeout=run_timeout, progress=not quiet and console.is_terminal)
+                                  run_timeout=run_timeout, progress=progress)
     if plots and result.summary.get("replications_ok"):
         _write_plots(out)
     if not quiet:

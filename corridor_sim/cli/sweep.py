@@ -8,8 +8,9 @@ import click
 from rich.console import Console
 
 from ..experiment import sweep as run_sweep
+from ..progress import RunsBar
 from .exits import exit_if_failed
-from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options
+from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .tables import print_sweep
 
 
@@ -38,12 +39,11 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
     """
     check_chunk_rows()
     check_out(out)
-    console = Console(stderr=True)
-    with experiment_errors(out):
+    with experiment_errors(out), RunsBar(f"{scenario.stem}: {replications} replications per point",
+                                         visible=progress_shown(quiet)) as progress:
         result = run_sweep(scenario, list(vary), replications=replications, workers=workers, executor=executor,
                            scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
-                           run_timeout=run_timeout, progress=not quiet and console.is_terminal,
-                           min_gain=min_gain / 100.0)
+                           run_timeout=run_timeout, progress=progress, min_gain=min_gain / 100.0)
     if plots and result.info.get("runs_ok"):
         from ..plots import save_figures, sweep_curves   # matplotlib: only with --plots
 

@@ -39,7 +39,7 @@ from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS
 from .replications import RUNS, check_replications, runs_table, tidy_results
-from .runner import Experiment, check_out
+from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
 from .tasks import RunOutcome, RunTask
 
@@ -160,13 +160,15 @@ def sweep(
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
-    progress: bool | Callable[[int, int], None] = False,
+    progress: Callable[[int, int], None] | None = None,
     min_gain: float = DEFAULT_MIN_GAIN,
 ) -> SweepResult:
     """Run every combination of the varied values (`vary`: {path: [values]} or ['path=v1,v2', …]),
-    `replications` times each. Replication i of every point uses the same random streams."""
+    `replications` times each. Replication i of every point uses the same random streams.
+    `progress`, if given, is called with (runs done, runs in all) when the runs start and after each."""
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
+    check_progress(progress)
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
@@ -228,7 +230,6 @@ def sweep(
 
     Experiment(tasks, lambda t: f"{SWEEP_RUNS_DIR}/{t.run_id}", out, resume=resume, workers=workers, executor=executor,
                scheduler=scheduler, run_timeout=run_timeout, progress=progress,
-               description=f"{base_sc.name}: {len(points)} points × {replications} replications",
                top_files=(SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS)).run(finish)
     result = holder["result"]
     result.out = out
