@@ -10,8 +10,9 @@ One module per command, imported only when that command runs or shows its help, 
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
 
-Shared by them: `exits` (one-line errors, exit codes, signals), `experiments` (the options
-and errors of run --replications and sweep), `tables` (the terminal tables).
+Shared by them: `exits` (one-line errors, exit codes, signals), `experiments` (the options,
+checks and progress bars of run and sweep), `flags` (the core's parameters as the flags that
+set them, for the messages of bad input), `tables` (the terminal tables).
 
 Bad input (a wrong scenario, a wrong option) ends with one line on stderr naming the file,
 the field path and the problem, exit code 2, no traceback, and nothing written to `--out`.
