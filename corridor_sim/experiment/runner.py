@@ -14,17 +14,15 @@ finished there.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..output import _umask, replace_dir
+from ..output import replace_dir, temporary_dir
 from . import stats as _stats
 from . import tasks as _tasks
 from .errors import ExperimentError, ExperimentInterrupted
@@ -90,9 +88,7 @@ class Experiment:
                         for name in self.top_files:
                             (work / name).unlink(missing_ok=True)
                 else:
-                    self.out.parent.mkdir(parents=True, exist_ok=True)
-                    work = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
-                    os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes it private; results are not
+                    work = temporary_dir(self.out)
             finished = total - len(todo)
             report(finished, total)
             if todo:
