@@ -9,12 +9,11 @@ import click
 from rich.console import Console
 
 from ..experiment import ExperimentError, run_replications
-from ..experiment.executors import RunTimedOut, check_options, time_limit
-from ..output import write_run
+from ..api import run_loaded
+from ..experiment.executors import RunTimedOut, check_options
 from ..progress import RunsBar, SimulationBar
 from ..rundir import finished_run
 from ..scenario import ScenarioError, load_scenario
-from ..simulate import simulate
 from .exits import EXIT_FAILED, cannot_write, exit_if_failed, fail
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .flags import COMMAND_LINE
@@ -73,19 +72,14 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
 
 def single_run(sc, resolved: dict, scenario: Path, out: Path, *, run_timeout: float | None, plots: bool,
                quiet: bool) -> dict:
-    """Run the loaded scenario once and write its run directory; return its summary.
-
-    The one place where the command runs a simulation itself rather than through the API
-    (`api.run`): the run, its time limit, its progress bar and the writing of `out`."""
+    """Run the loaded scenario once through the API and write its run directory; return its summary."""
     try:
-        with SimulationBar(f"simulating {sc.name}", visible=progress_shown(quiet)) as progress, \
-                time_limit(run_timeout):
-            result = simulate(sc, resolved, progress=progress, source=str(scenario))
+        with SimulationBar(f"simulating {sc.name}", visible=progress_shown(quiet)) as progress:
+            result = run_loaded(sc, resolved, source=str(scenario), out=out, progress=progress,
+                                run_timeout=run_timeout, extra_files=_plots_into if plots else None)
     except RunTimedOut as exc:
         click.echo(f"error: {exc.describe(COMMAND_LINE)}; nothing written to {out}", err=True)
         sys.exit(EXIT_FAILED)
-    try:
-        write_run(out, result.summary, resolved, result.records, extra=_plots_into(result) if plots else None)
     except OSError as exc:
         cannot_write(out, exc)
     return result.summary
@@ -97,15 +91,11 @@ def _finished_single_run(out: Path, resolved: dict) -> dict | None:
     return summary if summary is not None and summary.get("replication") == 0 else None
 
 
-def _plots_into(result):
+def _plots_into(result, tmp: Path) -> None:
     """Writes the run's figures into the run directory while it is still under its temporary name."""
+    from ..plots import run_figures, save_figures   # matplotlib: only with --plots
 
-    def write(tmp: Path) -> None:
-        from ..plots import run_figures, save_figures   # matplotlib: only with --plots
-
-        save_figures(run_figures(result), tmp)
-
-    return write
+    save_figures(run_figures(result), tmp)
 
 
 def _write_plots(out: Path) -> None:
