@@ -54,14 +54,18 @@ def test_the_python_api_draws_a_bar_for_progress_true(monkeypatch):
 
 
 def test_a_bar_is_a_callback_that_appears_on_its_first_call_and_goes_with_its_block():
-    with RunsBar("runs", visible=False) as bar:
+    with RunsBar("runs") as bar:
         assert bar._task is None      # nothing drawn before the experiment reports
         bar(0, 4)
         bar(3, 4)
         assert bar._bar.tasks[0].completed == 3 and bar._bar.tasks[0].total == 4
-    with SimulationBar("one run", visible=False) as bar:
+    assert not bar._bar.live.is_started                                  # gone with its block
+    with SimulationBar("one run") as bar:
         bar(48.0, 96.0)
         assert bar._bar.tasks[0].fields["day"] == "day 2/4"
+    with SimulationBar("quiet", visible=False) as bar:                   # --quiet: draws nothing
+        bar(48.0, 96.0)
+        assert bar._bar is None
 
 
 def test_the_core_imports_neither_click_nor_rich_nor_matplotlib():

@@ -56,7 +56,7 @@ COMMANDS = {
 class LazyGroup(click.Group):
     """A group that imports a command's module only when the command is used.
 
-    The commands import pandas, pyarrow, networkx, pydantic and rich (0.6 s before the first
+    The commands import pandas, pyarrow, pydantic and rich (0.6 s before the first
     line of output); the group's own help lists them from `COMMANDS` without importing any."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

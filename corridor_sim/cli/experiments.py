@@ -6,8 +6,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
+import sys
+
 import click
-from rich.console import Console
 
 from ..experiment import ExperimentError, ExperimentInterrupted
 from ..recording import chunk_rows_default
@@ -41,7 +42,7 @@ def experiment_options(func):
 
 def progress_shown(quiet: bool) -> bool:
     """A progress bar is drawn on a terminal, unless --quiet."""
-    return not quiet and Console(stderr=True).is_terminal
+    return not quiet and sys.stderr.isatty()
 
 
 def check_chunk_rows() -> None:

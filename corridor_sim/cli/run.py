@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from ..experiment import ExperimentError, run_replications
 from ..api import run_loaded
@@ -17,7 +16,6 @@ from ..scenario import ScenarioError, load_scenario
 from .exits import EXIT_FAILED, cannot_write, exit_if_failed, fail
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .flags import COMMAND_LINE
-from .tables import print_replications, print_run
 
 
 @click.command()
@@ -61,12 +59,12 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
             if plots:
                 _write_plots(out)
             if not quiet:
-                print_run(done, Console())
+                show_run(done)
                 click.echo(f"{out}/ already holds this run (--resume): nothing to do")
             return
     summary = single_run(sc, resolved, scenario, out, run_timeout=run_timeout, plots=plots, quiet=quiet)
     if not quiet:
-        print_run(summary, Console())
+        show_run(summary)
         click.echo(f"results written to {out}/")
 
 
@@ -83,6 +81,19 @@ def single_run(sc, resolved: dict, scenario: Path, out: Path, *, run_timeout: fl
     except OSError as exc:
         cannot_write(out, exc)
     return result.summary
+
+
+def terminal():
+    from rich.console import Console   # rich: only when there is something to print
+
+    return Console()
+
+
+def show_run(summary: dict) -> None:
+    """The KPI table, the busiest resources and the bottlenecks of a run, on the terminal."""
+    from .tables import print_run   # rich: only when there is something to print
+
+    print_run(summary, terminal())
 
 
 def _finished_single_run(out: Path, resolved: dict) -> dict | None:
@@ -118,6 +129,8 @@ def _replications(scenario, out, seed, overrides, replications, workers, executo
     if plots and result.summary.get("replications_ok"):
         _write_plots(out)
     if not quiet:
-        print_replications(result.summary, Console())
+        from .tables import print_replications   # rich: only when there is something to print
+
+        print_replications(result.summary, terminal())
         click.echo(f"results written to {out}/")
     exit_if_failed(len(result.summary["failed"]), replications, "replications", out / "replications")

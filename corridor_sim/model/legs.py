@@ -5,8 +5,9 @@ is its plan: mode, ends, hops). Each class knows, for its kind:
 
 - `depart(c)`: puts a consignment in the queue of the carrier that takes it (a
   train formation, a fleet's outbound queue); legs a consignment moves over on its
-  own (`carried_alone`: transfers and pipelines) have none, and `move_off` moves it
-  instead (a process step returning the travel hours);
+  own (`carried_alone`: transfers and pipelines) have none: it leaves after
+  `move_off` (a process step, for a leg that `holds` it: the pipeline) and travels
+  `travel()` hours;
 - `yard_unit`: the unit of the yards at its ends (a fleet's unit; tonnes of tankage
   at a pipeline), `None` where it hands over without a yard;
 - `add_expected(est, size, terms)`: its part of a route's expected time — static
@@ -95,6 +96,7 @@ class TransferLeg:
     """A move with a travel time and no capacity (a truck shuttle, an internal move)."""
 
     carried_alone = True
+    holds = False          # nothing to wait for before it leaves: no process step
     yard_unit = None
     sails = False
     depart = None
@@ -104,11 +106,6 @@ class TransferLeg:
         self.link = scenario.links[plan.hops[0].link]
         self.travel = el.transfer_time[plan.hops[0].link]
 
-    def move_off(self, env, c):
-        """Process step: nothing to wait for. Returns the travel hours."""
-        return self.travel()
-        yield  # a process step, like the pipeline's
-
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
         est.static_hours += mean_of(self.link.travel_hours)
 
@@ -117,6 +114,7 @@ class PipelineLeg:
     """A parcel pumped into the pipeline, then carried to its far end."""
 
     carried_alone = True
+    holds = True           # it waits for the pipeline and is pumped in before it travels
     yard_unit = "tonnes"   # tankage in front of and behind a pipeline
     sails = False
     depart = None
@@ -125,10 +123,11 @@ class PipelineLeg:
         self.start, self.end, self.hops = plan.start, plan.end, plan.hops
         self.link = scenario.links[plan.hops[0].link]
         self.pipeline = el.pipelines[plan.hops[0].link]
+        self.travel = self.pipeline.travel
 
     def move_off(self, env, c):
-        """Process step: wait for the pipeline and pump the parcel in. Returns the travel hours."""
-        return (yield from self.pipeline.pump(env, c))
+        """Process step: wait for the pipeline and pump the parcel in."""
+        yield from self.pipeline.pump(env, c)
 
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
         pipe = self.pipeline

@@ -1,8 +1,7 @@
 """The corridor as a graph: cross-checks between nodes, links, fleets and flows, and
 each flow's route compiled into legs (a train ride, a sea crossing, a transfer).
 
-networkx finds the paths (shortest by distance between a flow's waypoints); the
-same graph serves the static capacity analysis.
+The paths are the shortest by distance between a flow's waypoints (`graph.py`).
 """
 
 from __future__ import annotations
@@ -10,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import networkx as nx
-
+from .graph import LinkGraph, NoPath
 from .schema import ContainerFlow, LiquidBulkFlow, RailLink, Scenario, SeaLink, consignment_size
 
 
@@ -42,22 +40,23 @@ class Leg:
         return (self.mode, tuple(h.link for h in self.hops), self.start, self.end)
 
 
-def link_graph(scenario: Scenario) -> nx.MultiGraph:
-    g = nx.MultiGraph()
-    g.add_nodes_from(scenario.nodes)
+def link_graph(scenario: Scenario) -> LinkGraph:
+    g = LinkGraph()
+    for n in scenario.nodes:
+        g.add_node(n)
     for link_id, link in scenario.links.items():
         if link.from_ in scenario.nodes and link.to in scenario.nodes:
-            g.add_edge(link.from_, link.to, key=link_id, distance_km=link.distance_km, mode=link.mode)
+            g.add_link(link.from_, link.to, link_id, link.distance_km)
     return g
 
 
-def route_paths(scenario: Scenario, g: nx.MultiGraph, flow_name: str) -> list[tuple[list[str], list[str], float]]:
+def route_paths(scenario: Scenario, g: LinkGraph, flow_name: str) -> list[tuple[list[str], list[str], float]]:
     """(nodes, link ids, share) of each route option of a flow."""
     flow = scenario.flows[flow_name]
     return [(*option_path(scenario, g, flow, via), share) for via, share in flow.route_options()]
 
 
-def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
+def option_path(scenario: Scenario, g: LinkGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
     """Nodes and link ids of one way from a flow's origin to its destination.
 
     Waypoints are node ids, or link ids for a link the path must take (e.g. the
@@ -94,26 +93,21 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
         if i in forced:
             links.append(forced[i])
             continue
-        edges = g.get_edge_data(a, b)
+        edges = g.links(a, b)
         # Between two ports with several sea links, take one whose vessels can carry the cargo.
-        links.append(min(edges, key=lambda k: (not _carries(scenario, k, flow), edges[k]["distance_km"])))
+        links.append(min(edges, key=lambda k: (not _carries(scenario, k, flow), edges[k])))
     return nodes, links
 
 
-def _shortest(g: nx.MultiGraph, a: str, b: str) -> list[str]:
-    if a == b:
-        return [a]
+def _shortest(g: LinkGraph, a: str, b: str) -> list[str]:
     try:
-        return nx.shortest_path(g, a, b, weight="distance_km")
-    except nx.NetworkXNoPath:
+        return g.shortest_path(a, b)
+    except NoPath:
         raise ValueError(f"no path from '{a}' to '{b}' over the scenario's links") from None
 
 
-def _distance(g: nx.MultiGraph, a: str, b: str) -> float:
-    try:
-        return nx.shortest_path_length(g, a, b, weight="distance_km")
-    except nx.NetworkXNoPath:
-        return float("inf")
+def _distance(g: LinkGraph, a: str, b: str) -> float:
+    return g.distance(a, b)
 
 
 def _carries(scenario: Scenario, link_id: str, flow) -> bool:
