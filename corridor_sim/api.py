@@ -11,11 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .experiment import ReplicationResult, SweepResult, compare, run_replications, sweep
+from . import experiment
+from .experiment import ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
 from .output import write_run
-from .scenario import load_scenario
+from .progress import drawing_progress
+from .scenario import Scenario, load_scenario
 from .simulate import RunResult, simulate
+
+# The core reports an experiment's progress to a callback; here `progress=True` also draws it.
+run_replications = drawing_progress(experiment.run_replications)
+sweep = drawing_progress(experiment.sweep)
 
 
 def run(
@@ -53,13 +59,23 @@ def run(
     check_options(workers, executor, scheduler, run_timeout)
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     sc, resolved = load_scenario(scenario, sets)
+    return run_loaded(sc, resolved, source=str(scenario), out=out, replication=replication, progress=progress,
+                      run_timeout=run_timeout, extra_files=extra_files)
+
+
+def run_loaded(sc: Scenario, resolved: dict, *, source: str | None = None, out: str | Path | None = None,
+               replication: int = 0, progress: Callable[[float, float], None] | None = None,
+               run_timeout: float | None = None, extra_files: Callable[[RunResult, Path], None] | None = None
+               ) -> RunResult:
+    """`run` for a scenario already loaded (`load_scenario`): one run under its time limit, and its run
+    directory written if `out` is given."""
     with time_limit(run_timeout):
-        result = simulate(sc, resolved, replication=replication, progress=progress, source=str(scenario))
+        result = simulate(sc, resolved, replication=replication, progress=progress, source=source)
     if out is not None:
         extra = (lambda directory: extra_files(result, directory)) if extra_files is not None else None
         write_run(Path(out), result.summary, resolved, result.records, extra=extra)
     return result
 
 
-__all__ = ["run", "simulate", "RunResult", "run_replications", "sweep", "compare", "ReplicationResult",
+__all__ = ["run", "run_loaded", "simulate", "RunResult", "run_replications", "sweep", "compare", "ReplicationResult",
            "SweepResult"]

@@ -19,7 +19,8 @@ from typing import Sequence
 import numpy as np
 import pyarrow as pa
 
-_NUMPY = {pa.int64(): np.int64, pa.float64(): np.float64, pa.int32(): np.int32}
+_NUMPY = {pa.int64(): np.int64, pa.float64(): np.float64, pa.int32(): np.int32, pa.int8(): np.int8,
+          pa.int16(): np.int16}
 
 
 def array(values: Sequence, type: pa.DataType) -> pa.Array:
@@ -39,12 +40,6 @@ def array(values: Sequence, type: pa.DataType) -> pa.Array:
     return pa.array(values, type=type)
 
 
-def mask(keep: np.ndarray) -> pa.Array:
-    """A boolean Arrow array from a numpy bool array (for `Table.filter`)."""
-    bits = np.packbits(np.asarray(keep, dtype=bool), bitorder="little")
-    return pa.Array.from_buffers(pa.bool_(), len(keep), [None, pa.py_buffer(bits)])
-
-
 def empty_table(schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays([array([], f.type) for f in schema], schema=schema)
 
@@ -61,6 +56,43 @@ def to_numpy(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
         if not parts:
             return np.empty(0, dtype=dtype)
         return np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
-    if kind == pa.string() or pa.types.is_dictionary(kind):
+    if pa.types.is_dictionary(kind):   # decoded through the dictionary: one Python string per distinct value
+        if not len(column):
+            return np.empty(0, dtype=object)
+        return np.concatenate([np.array(c.dictionary.to_pylist(), dtype=object)[to_numpy(c.indices)]
+                               for c in chunks if len(c)])
+    if kind == pa.string():
         return np.array(column.to_pylist(), dtype=object) if len(column) else np.empty(0, dtype=object)
     return column.to_numpy()
+
+
+def codes(column: pa.ChunkedArray | pa.Array, keep: np.ndarray | None = None) -> tuple[list, np.ndarray]:
+    """A string column (plain or dictionary-encoded), of the rows `keep` selects (all if None), as (its
+    distinct values in the order they first occur, each row's position among them): what pyarrow's
+    `dictionary_encode` gives for those rows."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_dictionary(column.type):
+        names = column.dictionary.to_pylist()
+        rows = to_numpy(column.indices).astype(np.int64)
+    else:
+        seen: dict = {}
+        rows = np.array([seen.setdefault(v, len(seen)) for v in column.to_pylist()], dtype=np.int64)
+        names = list(seen)
+    if keep is not None:
+        rows = rows[keep]
+    if not len(rows):
+        return [], rows
+    # Renumber by first occurrence (a dictionary read from Parquet may hold values in another order,
+    # or values the rows no longer use).
+    present, first = np.unique(rows, return_index=True)
+    order = present[np.argsort(first, kind="stable")]
+    renumber = np.empty(len(names), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    return [names[i] for i in order], renumber[rows]
+
+
+def dictionary_encode(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A string column dictionary-encoded (values in order of first occurrence), without pyarrow.compute."""
+    names, rows = codes(column)
+    return pa.DictionaryArray.from_arrays(array(rows.astype(np.int32), pa.int32()), array(names, pa.string()))

@@ -3,8 +3,8 @@
 One row per scenario: delivered Mt and TEU, mean and 95th-percentile transit days
 China → Baku and China → Europe (flow groups `china_baku`, `china_europe`), the
 first element to fill in the static capacity, the top bottleneck of the run, and
-whether the run was stable. `corridor-sim findings` writes it as Markdown (for
-the README) and JSON, and prints it.
+whether the run was stable. `corridor-sim findings` (corridor_sim/cli/findings.py)
+writes it as Markdown (for the README) and JSON, and prints it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import json
 import os
 import tempfile
 from pathlib import Path
-
-import click
 
 from .api import run
 
@@ -85,25 +83,3 @@ def write_findings(rows: list[dict], out: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, out / name)
-
-
-@click.command("findings")
-@click.option("--scenarios", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("scenarios"),
-              show_default=True, help="Folder of the shipped scenarios (sub-folders such as validation/ are left out).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("findings"), show_default=True,
-              help="Where findings.md and findings.json go.")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="One seed for every scenario (default: each its own).")
-def findings_command(directory: Path, out: Path, seed: int | None) -> None:
-    """Run every shipped scenario once and write the Findings table (README 'Findings')."""
-    from .cli import _fail
-    from .scenario import ScenarioError
-
-    if not directory.is_dir():
-        _fail(f"--scenarios {directory}: no such directory")
-    try:
-        rows = findings(directory, seed, progress=lambda p: click.echo(f"ran {p}", err=True))
-    except ScenarioError as exc:
-        _fail(str(exc))
-    write_findings(rows, out)
-    click.echo(to_markdown(rows), nl=False)
-    click.echo(f"written to {out}/findings.md and {out}/findings.json", err=True)

@@ -112,11 +112,18 @@ def _write_summary(tmp: Path, summary: dict) -> None:
         fh.write("\n")
 
 
-def _write_dir(out: Path, fill) -> Path:
+def temporary_dir(out: Path) -> Path:
+    """A new, empty directory beside `out` under a temporary name, to be filled and then renamed
+    into place: with an ordinary directory's permissions (mkdtemp makes it private; results are not)."""
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a run directory is not
+    os.chmod(tmp, 0o777 & ~_umask())
+    return tmp
+
+
+def _write_dir(out: Path, fill) -> Path:
+    tmp = temporary_dir(out)
     try:
         fill(tmp)
         _replace_dir(tmp, out)

@@ -42,7 +42,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import columns
+from .columns import array as arrow_array
+from .columns import dictionary_encode, empty_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,8 +101,8 @@ def dictionary_columns(schema: pa.Schema) -> list[str]:
 def rows_table(rows: list, schema: pa.Schema) -> pa.Table:
     """Rows (tuples in schema order) as an Arrow table, column by column."""
     if not rows:
-        return columns.empty_table(schema)
-    return pa.Table.from_arrays([columns.array(col, f.type) for col, f in zip(zip(*rows), schema)], schema=schema)
+        return empty_table(schema)
+    return pa.Table.from_arrays([arrow_array(col, f.type) for col, f in zip(zip(*rows), schema)], schema=schema)
 
 
 def remove_spills() -> None:
@@ -281,11 +282,12 @@ class RecordLog:
     def __bool__(self) -> bool:
         return len(self) > 0
 
-    def batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
-        """The rows in the order they were appended, one chunk (an Arrow table) at a time."""
+    def batches(self, columns: list[str] | None = None, dictionary: tuple[str, ...] = ()) -> Iterator[pa.Table]:
+        """The rows in the order they were appended, one chunk (an Arrow table) at a time; the
+        `dictionary` columns read dictionary-encoded from disk (rows still in memory stay plain)."""
         path = self._finished_spill()
         if path is not None:
-            reader = pq.ParquetFile(path)
+            reader = pq.ParquetFile(path, read_dictionary=list(dictionary) or None)
             for i in range(reader.num_row_groups):
                 yield reader.read_row_group(i, columns=columns)
             return
@@ -316,7 +318,7 @@ class RecordLog:
             table = table.select(columns)
         for name in dictionary:
             i = table.schema.get_field_index(name)
-            table = table.set_column(i, name, table.column(name).dictionary_encode())
+            table = table.set_column(i, name, dictionary_encode(table.column(name)))
         return table
 
     def frame(self) -> pd.DataFrame:
@@ -369,15 +371,15 @@ SAMPLES_SCHEMA = pa.schema([("resource", pa.string()), ("kind", pa.string()), ("
 def _resource_samples(m) -> pa.Table:
     t, q, b = m.samples.arrays()
     n = len(t)
-    return pa.Table.from_arrays([columns.array([m.name] * n, pa.string()), columns.array([m.kind] * n, pa.string()),
-                                 *(columns.array(x, pa.float64()) for x in (t, q, b))], schema=SAMPLES_SCHEMA)
+    return pa.Table.from_arrays([arrow_array([m.name] * n, pa.string()), arrow_array([m.kind] * n, pa.string()),
+                                 *(arrow_array(x, pa.float64()) for x in (t, q, b))], schema=SAMPLES_SCHEMA)
 
 
 def samples_table(resources) -> pa.Table:
     """Every resource's samples (`records.ResourceSnapshot`s), resource by resource, as the table of
     samples.parquet."""
     tables = [_resource_samples(m) for m in resources]
-    return pa.concat_tables(tables) if tables else columns.empty_table(SAMPLES_SCHEMA)
+    return pa.concat_tables(tables) if tables else empty_table(SAMPLES_SCHEMA)
 
 
 def write_samples(resources, dest: Path) -> None:
@@ -389,4 +391,4 @@ def write_samples(resources, dest: Path) -> None:
                 writer.write_table(_resource_samples(m))
                 wrote = True
         if not wrote:
-            writer.write_table(columns.empty_table(SAMPLES_SCHEMA))
+            writer.write_table(empty_table(SAMPLES_SCHEMA))

@@ -31,6 +31,7 @@ import yaml
 
 from .analysis.window import Window
 from .output import DELIVERIES, ERROR, RECORD_FILES, RESOLVED, SAMPLES, SUMMARY, VISITS, VOYAGES, record_frames
+from .parameters import PYTHON, ParameterNames, Remedy
 
 if TYPE_CHECKING:   # the tables are read on demand, by the figures and the report: a run needs no pandas
     import pandas as pd
@@ -41,7 +42,21 @@ SWEEP_RUNS_DIR = "runs"             # a sweep's run directories
 
 
 class NotARunDirectory(ValueError):
-    """The path is not a complete corridor-sim run directory (of the kind wanted)."""
+    """The path is not a complete corridor-sim run directory (of the kind wanted).
+
+    `remedy`, when there is one, is the setting that would make it one (an unfinished experiment:
+    resume=True); `describe` names it in a face's words (`--resume` on the command line)."""
+
+    def __init__(self, problem: str, remedy: Remedy | None = None):
+        self.problem = problem
+        self.remedy = remedy
+        super().__init__(self.describe())
+
+    def describe(self, names: ParameterNames = PYTHON) -> str:
+        return self.problem if self.remedy is None else f"{self.problem} ({self.remedy.describe(names)})"
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 def replication_id(replication: int) -> str:
@@ -76,8 +91,9 @@ class RunDirectory:
             raise NotARunDirectory(f"{d}: is a sweep directory, not a run directory (its runs are in "
                                    f"{d / SWEEP_RUNS_DIR}/)")
         if not (d / SUMMARY).exists():
-            hint = " (an unfinished experiment: finish it with --resume)" if (d / REPLICATIONS_DIR).is_dir() else ""
-            raise NotARunDirectory(f"{d}: no summary.json: not a corridor-sim run directory{hint}")
+            unfinished = Remedy("an unfinished experiment: finish it with", "resume", True) \
+                if (d / REPLICATIONS_DIR).is_dir() else None
+            raise NotARunDirectory(f"{d}: no summary.json: not a corridor-sim run directory", unfinished)
         return cls(d, _read_summary(d / SUMMARY))
 
     @property

@@ -121,8 +121,8 @@ def _freeze_what_the_process_loaded() -> None:
     """Once per process, before its first model is built: move the objects already there out of the
     collector's way (`gc.freeze`).
 
-    They are mostly the modules, classes and functions of numpy, pandas, pyarrow, pydantic and
-    networkx, ~140,000 objects that live as long as the process does. Every full pass of the
+    They are mostly the modules, classes and functions of numpy, pyarrow and pydantic (and pandas
+    in a notebook), ~100,000 objects that live as long as the process does. Every full pass of the
     cyclic collector walks them all again (80 ms each), and a run's records make full passes
     come. Objects frozen here are never collected: a cycle among them that was garbage at this
     moment stays in memory (a notebook's, at most once)."""

@@ -69,7 +69,7 @@ def test_thresholds():
     t = parse_threshold(" transit_days.*.p95 >= 1.5 ")
     assert (t.metric, t.op, t.value, t.percent) == ("transit_days.*.p95", ">=", 1.5, False)
     for bad in ("delivered_tonnes_per_year", "x<<5", "x<five%", "<5%", "x<5%%", "x=5"):
-        with pytest.raises(ExperimentError, match="--fail-if"):
+        with pytest.raises(ExperimentError, match="threshold="):
             parse_threshold(bad)
 
 

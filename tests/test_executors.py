@@ -92,8 +92,8 @@ def test_the_dask_executor_starts_and_stops_its_own_cluster(in_process):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"workers": 0}, "--workers 0: must be a whole number >= 1"),
-    ({"executor": "spark"}, "--executor 'spark': must be one of process, dask"),
+    ({"workers": 0}, "workers=0: must be a whole number >= 1"),
+    ({"executor": "spark"}, "executor='spark': must be one of process, dask"),
     ({"scheduler": "localhost:8786"}, "expected an address like tcp://HOST:PORT"),
 ])
 def test_bad_executor_options_are_refused_before_anything_runs(options, message, tmp_path):
@@ -213,7 +213,7 @@ def test_a_run_over_the_time_limit_is_stopped_and_recorded_and_the_others_finish
     assert proc.returncode == 1 and "1 of 3 runs failed" in proc.stderr, proc.stderr
     info = json.loads((tmp_path / "out" / "sweep.json").read_text())
     assert [f["run_id"] for f in info["failed"]] == ["g001-r0000"]
-    assert "took longer than 2 s (--run-timeout)" in info["failed"][0]["error"]
+    assert "took longer than 2 s (run_timeout)" in info["failed"][0]["error"]   # the core's words, in sweep.json
     summary = pd.read_parquet(tmp_path / "out" / "summary.parquet")
     assert summary.runs.tolist() == [1, 0, 1] and (summary.delivered_tonnes_per_year.dropna() > 0).all()
     assert list(spill.iterdir()) == [], "the stopped run's spill files are removed"

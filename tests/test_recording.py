@@ -207,9 +207,15 @@ def test_columns_built_from_buffers_are_the_arrays_pyarrow_builds():
         assert ours.equals(pa.array(list(values), type=kind)), (values, kind)
         back = columns.to_numpy(pa.chunked_array([ours, ours], type=kind))
         assert list(back) == list(values) * 2
-    keep = np.array([True, False, True, True, False, False, True, False, True])
-    assert columns.mask(keep).to_pylist() == keep.tolist()
-    table = pa.table({"x": list(range(9))})
-    assert columns.to_numpy(table.filter(columns.mask(keep)).column("x")).tolist() == [0, 2, 3, 6, 8]
     encoded = pa.chunked_array([pa.array(["a", "b", "a"])]).dictionary_encode()
     assert columns.to_numpy(encoded).tolist() == ["a", "b", "a"]
+    # Codes as pyarrow's dictionary_encode numbers them, also for a subset of the rows and for a column
+    # read dictionary-encoded whose dictionary holds values in another order.
+    values = ["kuryk", "alat", "kuryk", "aktau", "alat", "poti"]
+    keep = np.array([False, True, True, False, True, True])
+    for column in (pa.array(values), pa.DictionaryArray.from_arrays(pa.array([3, 1, 3, 0, 1, 2], pa.int32()),
+                                                                   pa.array(["aktau", "alat", "poti", "kuryk"]))):
+        names, rows = columns.codes(column, keep)
+        reference = pa.array([v for v, k in zip(values, keep) if k]).dictionary_encode()
+        assert names == reference.dictionary.to_pylist() and rows.tolist() == reference.indices.to_pylist()
+    assert columns.dictionary_encode(pa.array(values)).equals(pa.array(values).dictionary_encode())

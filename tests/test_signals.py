@@ -150,13 +150,13 @@ def test_a_stop_while_a_run_directory_is_written_keeps_count_and_directories_in_
     the runs counted as finished are exactly the run directories kept, all complete."""
     import tempfile
 
-    from corridor_sim import cli as cli_module
     from corridor_sim import output
+    from corridor_sim.cli import exits
     from corridor_sim.experiment import ExperimentInterrupted, sweep
 
-    monkeypatch.setattr(cli_module, "_signalled", [])
+    monkeypatch.setattr(exits, "_signalled", [])
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    cli_module._install_signal_handlers()   # as in the command (restored after the test)
+    exits.install_signal_handlers()   # as in the command (restored after the test)
     writes = []
 
     def stop_at(point):

@@ -7,7 +7,7 @@ berths, weather availability) and usable load, pipelines from their throughput.
 Only the links and stations that the flows' routes use count, in the directions
 they use them. Two bounds come out: how far the demand can grow before its first
 element is full, and, per direction, the max flow from origins to destinations
-with the min cut that bounds it (networkx). Both ignore batching waits and
+with the min cut that bounds it (`scenario/graph.py`). Both ignore batching waits and
 seasonality: upper bounds on what the corridor can carry.
 """
 
@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 
-import networkx as nx
-
+from ..scenario.graph import FlowNetwork
 from ..scenario.durations import mean_of
 from ..scenario.network import LinkGraphs, route_paths
 from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size
@@ -128,7 +127,7 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
     - `by_direction`: for westbound and eastbound flows apart (so that cargo cannot
       'flow' from an eastbound origin to a westbound destination), the max flow
       from their origins to their destinations over the elements their routes use,
-      and the min cut that bounds it (networkx).
+      and the min cut that bounds it.
     - `tonnes_per_year` and `first_to_saturate`: scaling the whole demand (with its
       route shares) up until one element is full — the demand-weighted capacity and
       the element that binds first. Flows choosing by least expected time take the
@@ -139,15 +138,15 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
     paths = paths if paths is not None else all_route_paths(scenario)   # a run has worked them out already
     caps = element_capacities(scenario, paths)
     load: dict[str, float] = {}
-    directions: dict[str, nx.DiGraph] = {}
+    directions: dict[str, FlowNetwork] = {}
     demand = 0.0
 
     for fname, flow in scenario.flows.items():
         demand += flow.tonnes_per_year
         o, d = scenario.nodes[flow.origin], scenario.nodes[flow.destination]
-        g = directions.setdefault("westbound" if d.lon <= o.lon else "eastbound", nx.DiGraph())
-        _add(g, SOURCE, ("out", flow.origin), float("inf"), None)
-        _add(g, ("in", flow.destination), SINK, float("inf"), None)
+        g = directions.setdefault("westbound" if d.lon <= o.lon else "eastbound", FlowNetwork())
+        g.add_edge(SOURCE, ("out", flow.origin), float("inf"), None)
+        g.add_edge(("in", flow.destination), SINK, float("inf"), None)
         options = paths[fname]
         used_by = [[f"links.{lid}" for lid in links] + [f"nodes.{n}.station" for n in nodes if f"nodes.{n}.station" in caps]
                    for nodes, links, _ in options]
@@ -168,23 +167,22 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
         for nodes, links, _ in options:
             for n in nodes:
                 key = f"nodes.{n}.station"
-                _add(g, ("in", n), ("out", n), caps[key]["tonnes_per_year"] if key in caps else float("inf"),
-                     key if key in caps else None)
+                g.add_edge(("in", n), ("out", n), caps[key]["tonnes_per_year"] if key in caps else float("inf"),
+                           key if key in caps else None)
             for a, b, lid in zip(nodes, nodes[1:], links):
-                _add(g, ("out", a), ("in", b), caps[f"links.{lid}"]["tonnes_per_year"], f"links.{lid}")
+                g.add_edge(("out", a), ("in", b), caps[f"links.{lid}"]["tonnes_per_year"], f"links.{lid}")
 
     by_direction = {}
     for name, g in directions.items():
-        if _bounded(g):
+        if g.bounded(SOURCE, SINK):
             # max flow = min cut; the source side of the cut tells which elements bind
-            _, (reach, _) = nx.minimum_cut(g, SOURCE, SINK)
-            # The cut's capacity, summed exactly: networkx's own total depends on the order it
-            # visits sets in (string hashing), so its last bit differed from process to process.
-            value = math.fsum(d.get("capacity", float("inf")) for u, v, d in g.edges(data=True)
+            reach = g.source_side(SOURCE, SINK)
+            # The cut's capacity, summed exactly (in any order: the same last bit in every process).
+            value = math.fsum(d.get("capacity", float("inf")) for (u, v), d in g.edges.items()
                               if u in reach and v not in reach)
         else:
             value, reach = float("inf"), set()
-        cut = sorted({e for u, v, d in g.edges(data=True) if u in reach and v not in reach for e in d["elements"]})
+        cut = sorted({e for (u, v), d in g.edges.items() if u in reach and v not in reach for e in d["elements"]})
         by_direction[name] = {"tonnes_per_year": value, "min_cut": [{"element": e, **caps[e]} for e in cut]}
 
     ratios = {k: caps[k]["tonnes_per_year"] / v for k, v in load.items() if v > 0}
@@ -197,29 +195,3 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
         "note": ("demand scaled with its route shares until the first element is full; max flow per direction "
                  "over the elements the routes use. Static upper bounds: no batching waits, no seasonality."),
     }
-
-
-def _add(g: nx.DiGraph, u, v, cap: float, element) -> None:
-    """An edge; parallel elements between the same two nodes (two fleets on one crossing)
-    add up their capacities and are named together."""
-    if g.has_edge(u, v):
-        d = g.edges[u, v]
-        if element is None or element in d["elements"]:
-            return
-        d["elements"].append(element)
-        if "capacity" in d:
-            if cap == float("inf"):
-                del d["capacity"]
-            else:
-                d["capacity"] += cap
-        return
-    attrs = {} if cap == float("inf") else {"capacity": cap}
-    g.add_edge(u, v, elements=[element] if element else [], **attrs)
-
-
-def _bounded(g: nx.DiGraph) -> bool:
-    """Whether every path from the origins to the destinations meets a finite capacity
-    (otherwise the max flow is unbounded)."""
-    h = nx.DiGraph((u, v) for u, v, d in g.edges(data=True) if "capacity" not in d)
-    h.add_nodes_from([SOURCE, SINK])
-    return not nx.has_path(h, SOURCE, SINK)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .. import columns
 from ..columns import to_numpy
@@ -104,15 +103,15 @@ def window_deliveries(records: RunRecords, deliveries: Deliveries | None = None)
                             {str(names[i]): int(counts[i]) for i in order})
 
 
-def _codes(column: pa.ChunkedArray, index: dict[str, int]) -> np.ndarray:
-    """A string column as the positions of its values in `index` (names seen first get the next numbers)."""
-    enc = pc.dictionary_encode(column).combine_chunks()
-    names = enc.dictionary.to_pylist()
+def _codes(column: pa.ChunkedArray, index: dict[str, int], keep: np.ndarray) -> np.ndarray:
+    """A string column's rows `keep` as the positions of their values in `index` (names seen first get the
+    next numbers)."""
+    names, rows = columns.codes(column, keep)
     for name in names:
         if name not in index:
             index[name] = len(index)
     lookup = np.array([index[n] for n in names], dtype=np.int64)
-    return lookup[to_numpy(enc.indices)] if len(names) else np.empty(0, dtype=np.int64)
+    return lookup[rows] if len(names) else np.empty(0, dtype=np.int64)
 
 
 def visit_aggregates(records: RunRecords, deliveries: Deliveries | None = None) -> tuple[dict, dict[str, float]]:
@@ -125,20 +124,19 @@ def visit_aggregates(records: RunRecords, deliveries: Deliveries | None = None) 
     crossing = np.zeros(0)                 # per node code (codes number the nodes in the order first crossed)
     sums: dict[tuple[int, int], list] = {}  # (flow code, node code) -> [visits, ExactSum × (offset + PARTS)]
     carry = None                           # visits of the window waiting for their consignment's next visit
-    for table in records.visits.batches(columns=_COLUMNS):
+    for table in records.visits.batches(columns=_COLUMNS, dictionary=("flow", "node")):
         cid = to_numpy(table.column("consignment"))
         mask = (cid < size) & (cid >= 0)
         mask[mask] = win.in_window[cid[mask]]
         if not mask.any():
             continue
-        table = table.filter(columns.mask(mask))
         cid = cid[mask]
-        node = _codes(table.column("node"), node_index)
-        flow = _codes(table.column("flow"), flow_index)
+        node = _codes(table.column("node"), node_index, mask)
+        flow = _codes(table.column("flow"), flow_index, mask)
         # Crossing tonne-hours, visit by visit in recorded order (np.add.at adds in order).
         crossing = np.r_[crossing, np.zeros(len(node_index) - len(crossing))]   # the nodes first seen here
         np.add.at(crossing, node, win.transit_tonne_hours[cid])
-        cols = {c: to_numpy(table.column(c)) for c in _COLUMNS[3:]}
+        cols = {c: to_numpy(table.column(c))[mask] for c in _COLUMNS[3:]}
         chunk = {"cid": cid, "flow": flow, "node": node, **cols}
         if carry is not None:
             chunk = {k: np.concatenate([carry[k], chunk[k]]) for k in chunk}

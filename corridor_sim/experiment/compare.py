@@ -7,8 +7,8 @@ numbers): with two or more such pairs the difference gets a paired 95% t interva
 from the differences run by run. Without pairs, two sets of replications get a
 Welch interval; two single runs get the difference alone.
 
-`--fail-if` thresholds (`delivered_tonnes_per_year<-5%`, `runtime_seconds>20%`,
-`transit_days.*.p95>1`) make the comparison a check: see `parse_threshold`.
+Thresholds (`delivered_tonnes_per_year<-5%`, `runtime_seconds>20%`, `transit_days.*.p95>1`;
+`--fail-if` on the command line) make the comparison a check: see `parse_threshold`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def load_runs(directory: str | Path) -> tuple[dict, list[dict]]:
         run = RunDirectory.read(directory)
         return run.summary, [r.summary for r in run.successful_runs()]
     except NotARunDirectory as exc:
-        raise ExperimentError(str(exc)) from None
+        raise ExperimentError(None, exc.problem, remedy=exc.remedy) from None
 
 
 def _key(summary: dict) -> tuple:
@@ -54,7 +54,7 @@ def compare(dir_a: str | Path, dir_b: str | Path) -> pd.DataFrame:
     _, runs_b = load_runs(dir_b)
     if not runs_a or not runs_b:
         empty = dir_a if not runs_a else dir_b
-        raise ExperimentError(f"{empty}: no successful run to compare")
+        raise ExperimentError(None, f"{empty}: no successful run to compare")
     flat_a = {_key(s): flatten(s, runtime=True) for s in runs_a}
     flat_b = {_key(s): flatten(s, runtime=True) for s in runs_b}
     common = [k for k in flat_a if k in flat_b]
@@ -104,7 +104,7 @@ def _pct(diff: float | None, base: float | None) -> float | None:
 
 
 # ---------------------------------------------------------------------------
-# --fail-if
+# Thresholds (--fail-if)
 # ---------------------------------------------------------------------------
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -131,12 +131,12 @@ def parse_threshold(text: str) -> Threshold:
     'transit_days.*.p95>1' -> fail when any flow's p95 transit grows by more than 1 day."""
     m = _THRESHOLD.match(text)
     if not m:
-        raise ExperimentError(f"--fail-if {text!r}: expected METRIC<VALUE, METRIC>VALUE (also <=, >=), "
-                              "VALUE a number, with % for a change relative to A, e.g. "
-                              "'delivered_tonnes_per_year<-5%'")
+        raise ExperimentError("threshold", "expected METRIC<VALUE, METRIC>VALUE (also <=, >=), VALUE a number, "
+                                           "with % for a change relative to A, e.g. 'delivered_tonnes_per_year<-5%'",
+                              value=text)
     value = float(m["value"])
     if not math.isfinite(value):
-        raise ExperimentError(f"--fail-if {text!r}: the value must be finite")
+        raise ExperimentError("threshold", "the value must be finite", value=text)
     return Threshold(m["metric"], m["op"], value, m["pct"] is not None, text.strip())
 
 
@@ -151,7 +151,7 @@ def check_thresholds(table: pd.DataFrame, thresholds: list[Threshold]) -> list[t
         matches = [n for n in names if fnmatch.fnmatchcase(n, t.metric)]
         if not matches:
             close = [n for n in names if "." not in n][:6]
-            raise ExperimentError(f"--fail-if {t.text!r}: no metric {t.metric!r} (e.g. {', '.join(close)})")
+            raise ExperimentError("threshold", f"no metric {t.metric!r} (e.g. {', '.join(close)})", value=t.text)
         pattern = any(c in t.metric for c in "*?[")
         checked = 0
         for name in matches:
@@ -160,10 +160,10 @@ def check_thresholds(table: pd.DataFrame, thresholds: list[Threshold]) -> list[t
             if pd.isna(diff) or pd.isna(pct):
                 if pattern:  # e.g. a flow that delivered nothing has no transit time: skip it
                     continue
-                raise ExperimentError(f"--fail-if {t.text!r}: {name} has no value in both directories")
+                raise ExperimentError("threshold", f"{name} has no value in both directories", value=t.text)
             checked += 1
             if t.fails(float(diff), float(pct)):
                 failed.append((t, name, float(diff), float(pct)))
         if not checked:
-            raise ExperimentError(f"--fail-if {t.text!r}: no metric matching {t.metric!r} has a value in both")
+            raise ExperimentError("threshold", f"no metric matching {t.metric!r} has a value in both", value=t.text)
     return failed

@@ -27,6 +27,7 @@ import time
 import uuid
 from typing import Callable, Iterator, Sequence
 
+from ..parameters import PYTHON, ParameterNames
 from .errors import ExperimentError
 
 EXECUTORS = ("process", "dask")
@@ -36,19 +37,19 @@ _SCHEDULER = re.compile(r"^(tcp|tls|ws|wss|inproc|ucx)://\S+$")
 def check_options(workers: int, executor: str, scheduler: str | None, run_timeout: float | None = None) -> None:
     """Bad executor options, before anything runs or is written."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ExperimentError(f"--workers {workers!r}: must be a whole number >= 1")
+        raise ExperimentError("workers", "must be a whole number >= 1", value=workers)
     if run_timeout is not None:
         if isinstance(run_timeout, bool) or not isinstance(run_timeout, (int, float)) \
                 or not math.isfinite(run_timeout) or run_timeout <= 0:
-            raise ExperimentError(f"--run-timeout {run_timeout!r}: must be a number of seconds > 0")
+            raise ExperimentError("run_timeout", "must be a number of seconds > 0", value=run_timeout)
         if scheduler is not None or executor == "dask":
-            raise ExperimentError("--run-timeout works in process and with the local process pool, not with Dask "
-                                  "(set the cluster's own limits there)")
+            raise ExperimentError("run_timeout", "works in process and with the local process pool, not with Dask "
+                                                 "(set the cluster's own limits there)")
     if executor not in EXECUTORS:
-        raise ExperimentError(f"--executor {executor!r}: must be one of {', '.join(EXECUTORS)}")
+        raise ExperimentError("executor", f"must be one of {', '.join(EXECUTORS)}", value=executor)
     if scheduler is not None:
         if not _SCHEDULER.match(scheduler):
-            raise ExperimentError(f"--scheduler {scheduler!r}: expected an address like tcp://HOST:PORT")
+            raise ExperimentError("scheduler", "expected an address like tcp://HOST:PORT", value=scheduler)
     if scheduler is not None or executor == "dask":
         _import_distributed()
 
@@ -57,18 +58,24 @@ def _import_distributed():
     try:
         import distributed
     except ImportError:
-        raise ExperimentError("the Dask executor needs dask.distributed: "
-                              "pip install 'corridor-sim[dask]'") from None
+        raise ExperimentError(None, "the Dask executor needs dask.distributed: "
+                                    "pip install 'corridor-sim[dask]'") from None
     return distributed
 
 
 class RunTimedOut(Exception):
     """A run took longer than the experiment's `run_timeout`: stopped, and recorded as failed."""
 
-    @classmethod
-    def after(cls, seconds: float) -> "RunTimedOut":
-        # The message is the only argument: the exception pickles (to and from workers) as it is.
-        return cls(f"the run took longer than {seconds:g} s (--run-timeout) and was stopped")
+    def __init__(self, seconds: float):
+        # The limit is the only argument: the exception pickles (to and from workers) as it is.
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    def describe(self, names: ParameterNames = PYTHON) -> str:
+        return f"the run took longer than {self.seconds:g} s ({names.parameter('run_timeout')}) and was stopped"
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 @contextlib.contextmanager
@@ -80,7 +87,7 @@ def time_limit(seconds: float | None):
         return
 
     def stop(signum, frame):
-        raise RunTimedOut.after(seconds)
+        raise RunTimedOut(seconds)
 
     before = signal.signal(signal.SIGALRM, stop)
     try:
@@ -245,7 +252,7 @@ class ProcessPool:
                         fut = self._pool.submit(fn, tasks[i])
                     result = fut.result(timeout=self.run_timeout)
                 except FutureTimeout:
-                    result = RunTimedOut.after(self.run_timeout)
+                    result = RunTimedOut(self.run_timeout)
                 except BrokenProcessPool:
                     how = self._how_workers_ended()
                     result = WorkerDied("the worker process running this run died again when run alone ("
@@ -287,7 +294,7 @@ class ProcessPool:
                         # A worker cannot be stopped alone: stop the pool, record the late runs as
                         # failed, and run the others in flight again from the start in a new pool.
                         for fut in late:
-                            yield in_flight.pop(fut), RunTimedOut.after(self.run_timeout)
+                            yield in_flight.pop(fut), RunTimedOut(self.run_timeout)
                         queue[:0] = sorted(in_flight.values())
                         in_flight.clear()
                         break
@@ -386,7 +393,7 @@ class Dask:
         except (OSError, TimeoutError) as exc:
             self.close()
             where = scheduler or "a local cluster"
-            raise ExperimentError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
+            raise ExperimentError(None, f"cannot connect to the Dask scheduler at {where}: {exc}") from None
 
     def start(self) -> None:
         pass   # the cluster is up once constructed

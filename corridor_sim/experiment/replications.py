@@ -25,7 +25,7 @@ from .aggregate import aggregate_summaries
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS, flatten, main_kpis
-from .runner import Experiment, check_out
+from .runner import Experiment, check_out, check_progress
 from .tasks import RunOutcome, RunTask
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class ReplicationResult:
 
 def check_replications(replications) -> None:
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-        raise ExperimentError(f"--replications {replications!r}: must be a whole number >= 1")
+        raise ExperimentError("replications", "must be a whole number >= 1", value=replications)
 
 
 def run_replications(
@@ -64,7 +64,7 @@ def run_replications(
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
-    progress: bool | Callable[[int, int], None] = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReplicationResult:
     """Run replications 0 … N−1 of a scenario; write `out` if given.
 
@@ -72,9 +72,11 @@ def run_replications(
     `ExperimentInterrupted` (a KeyboardInterrupt) on Ctrl-C, with the finished runs kept in `out`.
     A run that raises is recorded with its error (`runs.error`, its run directory) and the others go on;
     so is a run that takes longer than `run_timeout` seconds (in process or with `workers` > 1, not Dask).
+    `progress`, if given, is called with (runs done, runs in all) when the runs start and after each.
     """
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
+    check_progress(progress)
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     sc, resolved = load_scenario(scenario, sets)
     out = Path(out) if out is not None else None
@@ -94,7 +96,6 @@ def run_replications(
 
     Experiment(tasks, lambda t: f"{REPLICATIONS_DIR}/{t.run_id}", out, resume=resume, workers=workers,
                executor=executor, scheduler=scheduler, run_timeout=run_timeout, progress=progress,
-               description=f"{sc.name}: {replications} replications",
                top_files=(SUMMARY, RUNS, RESULTS)).run(finish)
     result = holder["result"]
     result.out = out

@@ -1,5 +1,8 @@
 """Running a list of tasks into an experiment directory: resume, progress, Ctrl-C.
 
+Progress is reported to a callback, `progress(runs_done, runs_total)`, when the runs start and
+after each; drawing it is the faces' work (corridor_sim/progress.py).
+
 A new experiment is written into a temporary sibling of `out` and renamed into
 place when complete, as a single run is. Each run directory inside it is written
 as soon as its run finishes. On Ctrl-C (or any other stop) the finished runs are
@@ -11,17 +14,15 @@ finished there.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..output import _umask, replace_dir
+from ..output import replace_dir, temporary_dir
 from . import stats as _stats
 from . import tasks as _tasks
 from .errors import ExperimentError, ExperimentInterrupted
@@ -32,17 +33,23 @@ from .tasks import RunOutcome, RunTask, failed_outcome, finished_outcome, write_
 _MARKERS = {"single run": "visits.parquet", "replications": "replications", "sweep": "runs"}
 
 
+def check_progress(progress) -> None:
+    """The progress callback, before anything runs."""
+    if progress is not None and not callable(progress):
+        raise ExperimentError("progress", "must be a function progress(done, total), or None", value=progress)
+
+
 def check_out(out: Path, kind: str, resume: bool) -> None:
     """Refuse an unusable output directory before anything runs."""
     if out.exists() and not out.is_dir():
-        raise ExperimentError(f"--out {out}: exists and is not a directory")
+        raise ExperimentError("out", "exists and is not a directory", value=out)
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
-        raise ExperimentError(f"--out {out}: {above} is not a directory")
+        raise ExperimentError("out", f"{above} is not a directory", value=out)
     if resume and out.is_dir():
         for other, marker in _MARKERS.items():
             if other != kind and (out / marker).exists() and not (out / _MARKERS[kind]).exists():
-                raise ExperimentError(f"--resume: {out} holds a {other}, not {kind}")
+                raise ExperimentError("resume", f"{out} holds a {other}, not {kind}", value=True)
 
 
 @dataclass
@@ -55,8 +62,7 @@ class Experiment:
     executor: str = "process"
     scheduler: str | None = None
     run_timeout: float | None = None      # seconds a run may take before it is stopped and recorded as failed
-    progress: bool | Callable[[int, int], None] = False
-    description: str = "runs"
+    progress: Callable[[int, int], None] | None = None   # called with (runs done, runs in all)
     top_files: tuple[str, ...] = ()       # the experiment's own files (written last by `finish`)
 
     def run(self, finish: Callable[[Path | None, list[RunOutcome], float], None]) -> list[RunOutcome]:
@@ -70,10 +76,11 @@ class Experiment:
                 outcomes[i] = finished_outcome(self.out / self.run_dir(task), task)
         todo = [i for i in range(total) if outcomes[i] is None]
         executor = make_executor(self.workers, self.executor, self.scheduler, self.run_timeout) if todo else None
+        report = self.progress or _no_progress
         work = None
         try:
             if executor is not None:
-                executor.start()   # before the progress bar's thread; a fork server imports corridor-sim meanwhile
+                executor.start()   # before a progress bar's thread; a fork server imports corridor-sim meanwhile
             if self.out is not None:
                 if in_place:
                     work = self.out
@@ -81,27 +88,26 @@ class Experiment:
                         for name in self.top_files:
                             (work / name).unlink(missing_ok=True)
                 else:
-                    self.out.parent.mkdir(parents=True, exist_ok=True)
-                    work = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
-                    os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes it private; results are not
-            with _Bar(self.progress, self.description, total, total - len(todo)) as bar:
-                if todo:
-                    # While the runs are out, this process is idle: it imports what `finish` needs
-                    # then (the t quantile: 0.2-0.3 s) rather than after the last run.
-                    for j, outcome in executor.map(_tasks.execute, [self.tasks[i] for i in todo],
-                                                   idle=_stats.preload):
-                        i = todo[j]
-                        if isinstance(outcome, BaseException):  # the run took its worker down with it
-                            outcome = failed_outcome(self.tasks[i], outcome, f"{type(outcome).__name__}: {outcome}\n")
-                        # Writing a run directory and counting it as finished are one step: a Ctrl-C in
-                        # between (even between the temporary directory's creation and the cleanup that
-                        # would remove it) would leave a directory that is not counted, or the reverse.
-                        with _signals_held():
-                            if work is not None:
-                                write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
-                            outcome.frames = None  # written; the records need not stay in memory
-                            outcomes[i] = outcome
-                        bar.advance()
+                    work = temporary_dir(self.out)
+            finished = total - len(todo)
+            report(finished, total)
+            if todo:
+                # While the runs are out, this process is idle: it imports what `finish` needs
+                # then (the t quantile: 0.2-0.3 s) rather than after the last run.
+                for j, outcome in executor.map(_tasks.execute, [self.tasks[i] for i in todo], idle=_stats.preload):
+                    i = todo[j]
+                    if isinstance(outcome, BaseException):  # the run took its worker down with it
+                        outcome = failed_outcome(self.tasks[i], outcome, f"{type(outcome).__name__}: {outcome}\n")
+                    # Writing a run directory and counting it as finished are one step: a Ctrl-C in
+                    # between (even between the temporary directory's creation and the cleanup that
+                    # would remove it) would leave a directory that is not counted, or the reverse.
+                    with _signals_held():
+                        if work is not None:
+                            write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
+                        outcome.frames = None  # written; the records need not stay in memory
+                        outcomes[i] = outcome
+                    finished += 1
+                    report(finished, total)
             if executor is not None:
                 executor.close()
                 executor = None
@@ -161,37 +167,5 @@ def _held(sig: int, caught: list[int]):
         signal.signal(sig, handler)
 
 
-class _Bar:
-    """A rich progress bar on stderr (or a callback, or nothing)."""
-
-    def __init__(self, progress, description: str, total: int, done: int):
-        self.callback = progress if callable(progress) else None
-        self.total, self.done = total, done
-        self.bar = None
-        if progress is True:
-            from rich.console import Console   # here: the worker processes import this module too
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
-
-            self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                                console=Console(stderr=True), transient=True)
-            self.task = self.bar.add_task(description, total=total, completed=done)
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.start()
-        if self.callback is not None:
-            self.callback(self.done, self.total)
-        return self
-
-    def advance(self) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done)
-        if self.callback is not None:
-            self.callback(self.done, self.total)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+def _no_progress(done: int, total: int) -> None:
+    pass

@@ -25,7 +25,6 @@ import datetime as dt
 import itertools
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
@@ -35,12 +34,12 @@ import yaml
 from ..output import write_json_atomic, write_parquet_atomic
 from ..rundir import SWEEP, SWEEP_RUNS_DIR
 from ..scenario import ScenarioError
-from ..scenario.loader import _SafeLoader, apply_overrides, load_raw, validate
+from ..scenario.loader import SafeLoader, apply_overrides, load_raw, validate
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS
 from .replications import RUNS, check_replications, runs_table, tidy_results
-from .runner import Experiment, check_out
+from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
 from .tasks import RunOutcome, RunTask
 
@@ -65,7 +64,7 @@ class SweepResult:
 
 
 # ---------------------------------------------------------------------------
-# --vary
+# What is varied
 # ---------------------------------------------------------------------------
 
 
@@ -76,58 +75,59 @@ def parse_vary(text: str) -> tuple[str, list]:
     'fleets.f.crossing_hours={dist: gamma, mean: 20, cv: 0.3},{dist: gamma, mean: 24, cv: 0.3}'.
     """
     if "=" not in text:
-        raise ExperimentError(f"--vary {text!r}: expected path.to.field=v1,v2,...")
+        raise ExperimentError("vary", "expected path.to.field=v1,v2,...", value=text)
     path, _, raw = text.partition("=")
     path = path.strip()
     if not path or any(not p.strip() for p in path.split(".")) or any(c.isspace() for c in path):
-        raise ExperimentError(f"--vary {text!r}: the field path must be like nodes.dostyk.station.servers")
+        raise ExperimentError("vary", "the field path must be like nodes.dostyk.station.servers", value=text)
     if not raw.strip():
-        raise ExperimentError(f"--vary {text!r}: no values after '='")
+        raise ExperimentError("vary", "no values after '='", value=text)
     try:
-        values = yaml.load(f"[{raw}]", Loader=_SafeLoader)
+        values = yaml.load(f"[{raw}]", Loader=SafeLoader)
     except (yaml.YAMLError, RecursionError):
-        raise ExperimentError(f"--vary {text!r}: the values must be a comma-separated list") from None
+        raise ExperimentError("vary", "the values must be a comma-separated list", value=text) from None
     if not values:
-        raise ExperimentError(f"--vary {text!r}: no values after '='")
-    return path, _check_values(path, values, text)
+        raise ExperimentError("vary", "no values after '='", value=text)
+    return path, _check_values(values, text)
 
 
-def _check_values(path: str, values: Sequence, shown: str) -> list:
+def _check_values(values: Sequence, given) -> list:
+    """The values of one varied path, each once; `given` is what the caller wrote for them."""
     values = list(values)
     if not values:
-        raise ExperimentError(f"--vary {shown!r}: no values")
+        raise ExperimentError("vary", "no values", value=given)
     seen = set()
     for v in values:
         key = value_text(v)
         if key in seen:
-            raise ExperimentError(f"--vary {shown!r}: the value {key} is given twice")
+            raise ExperimentError("vary", f"the value {key} is given twice", value=given)
         seen.add(key)
     return values
 
 
 def normalize_vary(vary: Mapping[str, Sequence] | Sequence[str]) -> list[tuple[str, list]]:
-    """`vary` as a list of (path, values): from CLI strings or a {path: values} mapping."""
+    """`vary` as a list of (path, values): from `path=v1,v2` texts or a {path: values} mapping."""
     if isinstance(vary, Mapping):
         items = []
         for path, values in vary.items():
             if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-                raise ExperimentError(f"vary[{path!r}]: expected a list of values")
-            items.append((str(path), _check_values(str(path), values, f"{path}=…")))
+                raise ExperimentError("vary", "expected a list of values", value={path: values})
+            items.append((str(path), _check_values(values, {path: values})))
     else:
         if isinstance(vary, str):
             vary = [vary]
         items = [parse_vary(t) for t in vary]
     if not items:
-        raise ExperimentError("--vary: give at least one path=v1,v2,...")
+        raise ExperimentError("vary", "give at least one path with its values", value=vary)
     paths = [p for p, _ in items]
     for p in paths:
         if paths.count(p) > 1:
-            raise ExperimentError(f"--vary {p}: the same path is varied twice (give all its values in one --vary)")
+            raise ExperimentError("vary", "the same path is varied twice (give all its values at once)", value=p)
     return items
 
 
 def value_text(value) -> str:
-    """A value as the YAML text that `--set` reads back to the same value."""
+    """A value as the YAML text that an override (`path=value`) reads back to the same value."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -160,15 +160,17 @@ def sweep(
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
-    progress: bool | Callable[[int, int], None] = False,
+    progress: Callable[[int, int], None] | None = None,
     min_gain: float = DEFAULT_MIN_GAIN,
 ) -> SweepResult:
     """Run every combination of the varied values (`vary`: {path: [values]} or ['path=v1,v2', …]),
-    `replications` times each. Replication i of every point uses the same random streams."""
+    `replications` times each. Replication i of every point uses the same random streams.
+    `progress`, if given, is called with (runs done, runs in all) when the runs start and after each."""
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
+    check_progress(progress)
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
-        raise ExperimentError(f"--min-gain {min_gain!r}: must be a fraction in [0, 1)")
+        raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
     shown = str(scenario)
     sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
@@ -181,10 +183,8 @@ def sweep(
         try:
             data = apply_overrides(base, point_sets, shown)
             validate(data, shown)
-        except ScenarioError as exc:
-            where = ", ".join(f"{p}={value_text(v)}" for p, v in params.items())
-            problem = re.sub(r"^--set '[^']*': ", "", exc.problem)
-            raise ScenarioError(exc.file, exc.path, f"{problem} (in --vary {where})") from None
+        except ScenarioError as exc:   # the grid point is at fault, not the override that set its value
+            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets) from None
         points.append((g, params, data))
     out = Path(out) if out is not None else None
     if out is not None:
@@ -230,7 +230,6 @@ def sweep(
 
     Experiment(tasks, lambda t: f"{SWEEP_RUNS_DIR}/{t.run_id}", out, resume=resume, workers=workers, executor=executor,
                scheduler=scheduler, run_timeout=run_timeout, progress=progress,
-               description=f"{base_sc.name}: {len(points)} points × {replications} replications",
                top_files=(SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS)).run(finish)
     result = holder["result"]
     result.out = out

@@ -130,7 +130,9 @@ class CorridorModel:
                 self._next_leg(c)
                 return
             leg = route.legs[c.leg]
-            travel = yield from leg.move_off(env, c)
+            if leg.holds:
+                yield from leg.move_off(env, c)
+            travel = leg.travel()
             c.depart(env.now, self.ctx.visits)
             if travel > 0:
                 yield env.timeout(travel)

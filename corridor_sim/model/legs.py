@@ -5,8 +5,9 @@ is its plan: mode, ends, hops). Each class knows, for its kind:
 
 - `depart(c)`: puts a consignment in the queue of the carrier that takes it (a
   train formation, a fleet's outbound queue); legs a consignment moves over on its
-  own (`carried_alone`: transfers and pipelines) have none, and `move_off` moves it
-  instead (a process step returning the travel hours);
+  own (`carried_alone`: transfers and pipelines) have none: it leaves after
+  `move_off` (a process step, for a leg that `holds` it: the pipeline) and travels
+  `travel()` hours;
 - `yard_unit(flow)`: the unit of the yards a flow's cargo enters at its ends (a
   fleet's unit — wagon sidings or the truck park for a ro-ro ferry's lane metres;
   tonnes of tankage at a pipeline), `None` where it hands over without a yard;
@@ -105,6 +106,7 @@ class TransferLeg:
     """A move with a travel time and no capacity (a truck shuttle, an internal move), or a road."""
 
     carried_alone = True
+    holds = False          # nothing to wait for before it leaves: no process step
     sails = False
     depart = None
 
@@ -119,11 +121,6 @@ class TransferLeg:
     def yard_unit(flow) -> str | None:
         return None
 
-    def move_off(self, env, c):
-        """Process step: nothing to wait for. Returns the travel hours."""
-        return self.travel()
-        yield  # a process step, like the pipeline's
-
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
         est.static_hours += self.expected_hours
 
@@ -132,6 +129,7 @@ class PipelineLeg:
     """A parcel pumped into the pipeline, then carried to its far end."""
 
     carried_alone = True
+    holds = True           # it waits for the pipeline and is pumped in before it travels
     sails = False
     depart = None
 
@@ -143,10 +141,11 @@ class PipelineLeg:
         self.start, self.end, self.hops = plan.start, plan.end, plan.hops
         self.link = scenario.links[plan.hops[0].link]
         self.pipeline = el.pipelines[plan.hops[0].link]
+        self.travel = self.pipeline.travel
 
     def move_off(self, env, c):
-        """Process step: wait for the pipeline and pump the parcel in. Returns the travel hours."""
-        return (yield from self.pipeline.pump(env, c))
+        """Process step: wait for the pipeline and pump the parcel in."""
+        yield from self.pipeline.pump(env, c)
 
     def add_expected(self, est: RouteEstimate, size: dict, terms: QueueTerms) -> None:
         pipe = self.pipeline

@@ -22,7 +22,7 @@ class Pipeline:
     travel: Sampler
 
     def pump(self, env, c):
-        """Process step: wait for the pipeline, pump the parcel in. Returns its travel hours."""
+        """Process step: wait for the pipeline, pump the parcel in."""
         req = self.server.seize(c.tonnes)
         if req is not None:
             yield req
@@ -30,4 +30,3 @@ class Pipeline:
         yield env.timeout(c.tonnes / self.tonnes_per_hour)
         self.server.release()
         c.served(start, env.now)
-        return self.travel()

@@ -1,4 +1,4 @@
-"""Reading scenario files: YAML, `extends:` families, `--set` overrides, validation.
+"""Reading scenario files: YAML, `extends:` families, overrides (`path=value`), validation.
 
 Everything that can go wrong with a user's file surfaces here as one
 `ScenarioError` naming the file, the field path and the problem.
@@ -18,8 +18,10 @@ from .network import check_network
 from .schema import Scenario
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """yaml.SafeLoader (no Python object tags, ever), except that an impossible
+class SafeLoader(yaml.SafeLoader):
+    """The one YAML loader of scenario text (files, overrides, swept values).
+
+    yaml.SafeLoader (no Python object tags, ever), except that an impossible
     date such as 2024-02-30 stays a string, for the schema to reject with its
     field path instead of a ValueError escaping from the YAML parser."""
 
@@ -46,7 +48,7 @@ class _SafeLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
 
 _YAML_TYPE = {"str": "text", "int": "number", "float": "number", "bool": "true/false", "list": "list"}
 
@@ -66,7 +68,7 @@ def _read_mapping(path: Path, shown: str) -> dict:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(shown, f"line {line}", "not UTF-8 text (save the file as UTF-8)") from None
     try:
-        data = yaml.load(text, Loader=_SafeLoader)
+        data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -122,16 +124,17 @@ def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict:
 def parse_override(text: str) -> tuple[list[str], Any]:
     """'nodes.dostyk.station.servers=4' -> (['nodes', 'dostyk', 'station', 'servers'], 4).
 
-    The value is read as one YAML scalar (or flow list): parsed, never evaluated.
+    The value is read as one YAML scalar (or flow list): parsed, never evaluated. A text that is
+    not an override raises ValueError with the problem (the caller knows which text it was).
     """
     if "=" not in text:
-        raise ValueError(f"{text!r} is not path.to.field=value")
+        raise ValueError("it is not path.to.field=value")
     key, _, raw = text.partition("=")
     parts = [p for p in key.strip().split(".")]
     if not key.strip() or any(not p for p in parts):
-        raise ValueError(f"--set {text!r}: empty field name in the path")
+        raise ValueError("empty field name in the path")
     try:
-        value = yaml.load(raw, Loader=_SafeLoader) if raw.strip() else ""
+        value = yaml.load(raw, Loader=SafeLoader) if raw.strip() else ""
     except (yaml.YAMLError, RecursionError):
         value = raw
     return parts, value
@@ -141,26 +144,28 @@ _COLLECTIONS = {"nodes": "node", "links": "link", "fleets": "fleet", "flows": "f
 
 
 def apply_overrides(data: dict, overrides: list[str], shown: str) -> dict:
+    """`data` with each `path=value` of `overrides` laid over it; a bad one is a ScenarioError
+    that carries it as its `override`."""
     data = copy.deepcopy(data)
     for text in overrides:
         try:
             parts, value = parse_override(text)
         except ValueError as exc:
-            raise ScenarioError(shown, "--set", str(exc)) from None
+            raise ScenarioError(shown, "", str(exc), override=text) from None
         collection = data.get(parts[0]) if parts[0] in _COLLECTIONS else None
         if isinstance(collection, dict) and len(parts) > 2 and parts[1] not in collection:
-            raise ScenarioError(shown, ".".join(parts[:2]),
-                                f"--set {text!r}: no {_COLLECTIONS[parts[0]]} '{parts[1]}' in the scenario")
+            raise ScenarioError(shown, ".".join(parts[:2]), f"no {_COLLECTIONS[parts[0]]} '{parts[1]}' in the scenario",
+                                override=text)
         node: Any = data
         for depth, part in enumerate(parts[:-1]):
             if not isinstance(node, dict):
-                raise ScenarioError(shown, ".".join(parts[:depth]), f"--set {text!r}: not a mapping of fields")
+                raise ScenarioError(shown, ".".join(parts[:depth]), "not a mapping of fields", override=text)
             if part not in node:
                 # A field left at its default: create it; validation names a wrong path.
                 node[part] = {}
             node = node[part]
         if not isinstance(node, dict):
-            raise ScenarioError(shown, ".".join(parts[:-1]), f"--set {text!r}: not a mapping of fields")
+            raise ScenarioError(shown, ".".join(parts[:-1]), "not a mapping of fields", override=text)
         if value is None:  # as in `extends`: null removes the field (a flow, a link, a weather spec)
             node.pop(parts[-1], None)
         else:

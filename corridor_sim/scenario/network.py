@@ -1,8 +1,7 @@
 """The corridor as a graph: cross-checks between nodes, links, fleets and flows, and
 each flow's route compiled into legs (a train ride, a sea crossing, a transfer).
 
-networkx finds the paths (shortest by distance between a flow's waypoints); the
-same graph serves the static capacity analysis.
+The paths are the shortest by distance between a flow's waypoints (`graph.py`).
 """
 
 from __future__ import annotations
@@ -10,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import networkx as nx
-
+from .graph import LinkGraph, NoPath
 from .schema import PipelineLink, RailLink, RoadLink, Scenario, SeaLink, consignment_size
 from .sea import CARRIED, carries, line_capacity
 
@@ -55,13 +53,14 @@ def usable(scenario: Scenario, link, cargo: str) -> bool:
     return True
 
 
-def link_graph(scenario: Scenario, cargo: str | None = None) -> nx.MultiGraph:
+def link_graph(scenario: Scenario, cargo: str | None = None) -> LinkGraph:
     """The links as a graph (those a cargo can use, if given)."""
-    g = nx.MultiGraph()
-    g.add_nodes_from(scenario.nodes)
+    g = LinkGraph()
+    for n in scenario.nodes:
+        g.add_node(n)
     for link_id, link in scenario.links.items():
         if link.from_ in scenario.nodes and link.to in scenario.nodes and (cargo is None or usable(scenario, link, cargo)):
-            g.add_edge(link.from_, link.to, key=link_id, distance_km=link.distance_km, mode=link.mode)
+            g.add_link(link.from_, link.to, link_id, link.distance_km)
     return g
 
 
@@ -72,7 +71,7 @@ class LinkGraphs(dict):
         super().__init__()
         self.scenario = scenario
 
-    def __missing__(self, cargo: str) -> nx.MultiGraph:
+    def __missing__(self, cargo: str) -> LinkGraph:
         self[cargo] = g = link_graph(self.scenario, cargo)
         return g
 
@@ -84,7 +83,7 @@ def route_paths(scenario: Scenario, graphs: LinkGraphs, flow_name: str) -> list[
     return [(*option_path(scenario, g, flow, via), share) for via, share in flow.route_options()]
 
 
-def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
+def option_path(scenario: Scenario, g: LinkGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
     """Nodes and link ids of one way from a flow's origin to its destination.
 
     Waypoints are node ids, or link ids for a link the path must take (e.g. the
@@ -95,10 +94,10 @@ def option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> t
     try:
         return _option_path(scenario, g, flow, via)
     except NoPath as exc:
-        raise ValueError(_why_no_path(scenario, flow, exc.a, exc.b)) from None
+        raise ValueError(_why_no_path(scenario, flow, *exc.args)) from None
 
 
-def _option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
+def _option_path(scenario: Scenario, g: LinkGraph, flow, via: list[str]) -> tuple[list[str], list[str]]:
     waypoints = list(via)
     if not waypoints or waypoints[0] != flow.origin:
         waypoints.insert(0, flow.origin)
@@ -130,23 +129,17 @@ def _option_path(scenario: Scenario, g: nx.MultiGraph, flow, via: list[str]) -> 
         if i in forced:
             links.append(forced[i])
             continue
-        edges = g.get_edge_data(a, b)
-        links.append(min(edges, key=lambda k: edges[k]["distance_km"]))   # the shortest of parallel links
+        edges = g.links(a, b)
+        links.append(min(edges, key=edges.get))   # the shortest of parallel links
     return nodes, links
 
 
-class NoPath(Exception):
-    def __init__(self, a: str, b: str):
-        self.a, self.b = a, b
+def _shortest(g: LinkGraph, a: str, b: str) -> list[str]:
+    return g.shortest_path(a, b)
 
 
-def _shortest(g: nx.MultiGraph, a: str, b: str) -> list[str]:
-    if a == b:
-        return [a]
-    try:
-        return nx.shortest_path(g, a, b, weight="distance_km")
-    except nx.NetworkXNoPath:
-        raise NoPath(a, b) from None
+def _distance(g: LinkGraph, a: str, b: str) -> float:
+    return g.distance(a, b)
 
 
 CARGO_NAMES = {"container": "containers", "wagonload": "wagonload", "liquid_bulk": "liquid bulk",
@@ -158,11 +151,11 @@ def _why_no_path(scenario: Scenario, flow, a: str, b: str) -> str:
     cargo cannot take, or no way at all."""
     everything = link_graph(scenario)
     try:
-        nodes = nx.shortest_path(everything, a, b, weight="distance_km")
-    except nx.NetworkXNoPath:
+        nodes = everything.shortest_path(a, b)
+    except NoPath:
         return f"no path from '{a}' to '{b}' over the scenario's links"
     for u, w in zip(nodes, nodes[1:]):
-        links = everything.get_edge_data(u, w)
+        links = everything.links(u, w)
         if any(usable(scenario, scenario.links[lid], flow.cargo) for lid in links):
             continue
         lid = next(iter(links))
@@ -174,13 +167,6 @@ def _why_no_path(scenario: Scenario, flow, a: str, b: str) -> str:
         kind = "a road (trucks only)" if isinstance(link, RoadLink) else f"{link.mode} (no trucks)"
         return f"{flow.cargo} cargo cannot go over link '{lid}', which is {kind}"
     return f"no path from '{a}' to '{b}' for {flow.cargo} cargo"
-
-
-def _distance(g: nx.MultiGraph, a: str, b: str) -> float:
-    try:
-        return nx.shortest_path_length(g, a, b, weight="distance_km")
-    except nx.NetworkXNoPath:
-        return float("inf")
 
 
 def compile_legs(scenario: Scenario, nodes: list[str], links: list[str]) -> list[Leg]:

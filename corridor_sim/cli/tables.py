@@ -1,11 +1,14 @@
-"""Terminal tables of a run's results (rich)."""
+"""Terminal tables (rich): a run, replications, a sweep, a comparison."""
 
 from __future__ import annotations
+
+import fnmatch
 
 from rich.console import Console
 from rich.table import Table
 
-from .analysis.bottlenecks import CAPACITY_KINDS
+from ..analysis.bottlenecks import CAPACITY_KINDS
+from ..experiment.sweep import value_text
 
 
 def _num(x, fmt: str = ",.0f") -> str:
@@ -179,7 +182,6 @@ def print_sweep(result, console: Console) -> None:
             where = f" (with {fixed})" if fixed else ""
             point = line["saturation_point"]
             if not isinstance(point, (str, int, float)) and point is not None:
-                from .experiment.sweep import value_text
                 point = value_text(point)
             if point is None:
                 console.print(f"{path}{where}: delivered tonnes still grow at the largest value")
@@ -200,8 +202,6 @@ _COMPARE_DEFAULT = ("delivered_tonnes_per_year", "delivered_teu_per_year", "deli
 
 def print_comparison(table, console: Console, label_a: str, label_b: str, everything: bool = False) -> None:
     """A and B side by side with B − A, the change in %, and its 95% interval."""
-    import fnmatch
-
     rows = table.to_dict("records")
     if not everything:
         rows = [r for r in rows if any(fnmatch.fnmatchcase(r["metric"], p) for p in _COMPARE_DEFAULT)]

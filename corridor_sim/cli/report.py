@@ -1,0 +1,35 @@
+"""`corridor-sim report`: one self-contained HTML page of a run, replications or sweep directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..plots import NotARunDirectory
+from ..report import REPORT, write_report
+from .exits import cannot_write, fail
+from .flags import COMMAND_LINE
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write (default: DIRECTORY/report.html).")
+def report(directory: Path, out: Path | None) -> None:
+    """Write one self-contained HTML report of a run, replications or sweep DIRECTORY.
+
+    Figures, KPI tables, bottlenecks, stability, static capacity, the resolved scenario and
+    the provenance, in one file that opens in any browser without a network. For a sweep: the
+    sweep curves, the grid with its intervals and gains, the saturation verdict and the runs.
+    """
+    target = out if out is not None else directory / REPORT
+    if target.exists() and target.is_dir():
+        fail(f"--out {target}: is a directory")
+    try:
+        path = write_report(directory, target)
+    except NotARunDirectory as exc:
+        fail(exc.describe(COMMAND_LINE))
+    except OSError as exc:
+        cannot_write(target, exc)
+    click.echo(f"report written to {path}")

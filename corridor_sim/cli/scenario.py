@@ -1,0 +1,34 @@
+"""`corridor-sim validate` and `corridor-sim schema`: scenario files without running them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..scenario import Scenario, ScenarioError, load_scenario
+from .exits import fail
+from .flags import COMMAND_LINE
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a field before checking.")
+def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
+    """Check SCENARIO (schema, references, routes) without running it."""
+    try:
+        sc, _ = load_scenario(scenario, list(overrides))
+    except ScenarioError as exc:
+        fail(exc.describe(COMMAND_LINE))
+    click.echo(f"{scenario}: ok ({sc.name}: {len(sc.nodes)} nodes, {len(sc.links)} links, "
+               f"{len(sc.fleets)} fleets, {len(sc.flows)} flows)")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    doc = Scenario.model_json_schema(by_alias=True)
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "corridor-sim scenario"
+    click.echo(json.dumps(doc, indent=2))
