@@ -22,6 +22,7 @@ has not saturated within the swept range.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import json
 import math
@@ -33,8 +34,9 @@ import yaml
 
 from ..output import write_json_atomic, write_parquet_atomic
 from ..rundir import SWEEP, SWEEP_RUNS_DIR
-from ..scenario import ScenarioError
-from ..scenario.loader import SafeLoader, apply_overrides, load_raw, validate
+from ..scenario import Scenario, ScenarioError
+from ..scenario.loader import SafeLoader, apply_overrides, validate
+from ..scenario.sources import load_any, override_texts
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS
@@ -61,6 +63,13 @@ class SweepResult:
     runs: pd.DataFrame         # one row per run
     info: dict                 # the content of sweep.json
     out: Path | None = None
+
+    def __repr__(self) -> str:
+        return (f"SweepResult({self.info.get('scenario')}: {len(self.summary)} grid points, "
+                f"{len(self.runs)} runs{f', in {self.out}' if self.out else ''})")
+
+    def _repr_html_(self) -> str:
+        return f"<b>{html.escape(repr(self))}</b>" + self.summary.head(12).to_html(max_cols=8)
 
 
 # ---------------------------------------------------------------------------
@@ -148,7 +157,7 @@ def _column(values: list) -> Callable:
 
 
 def sweep(
-    scenario: str | Path,
+    scenario: str | Path | Mapping | Scenario,
     vary: Mapping[str, Sequence] | Sequence[str],
     *,
     replications: int = 1,
@@ -156,7 +165,7 @@ def sweep(
     executor: str = "process",
     scheduler: str | None = None,
     run_timeout: float | None = None,
-    overrides: list[str] | tuple[str, ...] = (),
+    overrides: list[str] | tuple[str, ...] | Mapping = (),
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
@@ -172,10 +181,8 @@ def sweep(
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
-    shown = str(scenario)
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
-    base = apply_overrides(load_raw(scenario), sets, shown)
-    base_sc = validate(base, shown)
+    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    base_sc, base, shown = load_any(scenario, sets)
     points = []  # (index, {path: value}, resolved)
     for g, combo in enumerate(itertools.product(*(values for _, values in items))):
         params = {path: value for (path, _), value in zip(items, combo)}
