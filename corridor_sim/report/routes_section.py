@@ -30,8 +30,8 @@ def routes_section(s: dict, reps: bool) -> str:
            f'<th>kg CO2e/FEU</th>{ci}<th class="l">sources</th></tr>']
     for g in groups:
         r = beside(k, g)
-        promise = value(r["promised_days"])
-        on_time = "–" if promise is None else f"{pct(value(r['on_time_share']))} in {promise:g} d"
+        promise, share = value(r["promised_days"]), value(r["on_time_share"])
+        on_time = "–" if share is None else pct(share) + ("" if promise is None else f" in {promise:g} d")
         out.append(f'<tr data-route="{esc(g)}"><td class="l">corridor: {esc(g)}</td><td class="l">simulated</td>'
                    + cells(r["cost_usd_per_feu"], 0, f"cost_usd_per_feu.{g}", reps)
                    + cells(r["generalised_cost_usd_per_feu"], 0, f"generalised_cost_usd_per_feu.{g}", reps)
