@@ -9,6 +9,7 @@ scenario's numbers and the run's own records (deliveries.parquet, voyages.parque
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -227,6 +228,23 @@ def test_the_report_and_the_terminal_show_routes_beside_the_published_competitor
     shown = CliRunner().invoke(cli, ["run", str(PRICED), "--out", str(out.parent / "again")])
     assert shown.exit_code == 0
     assert "Routes: cost, days and CO2e per FEU" in shown.output and "published, not simulated" in shown.output
+
+
+def test_every_number_the_routes_page_names_carries_its_value(priced):
+    """A flow without boxes has no cost per TEU: its cell is a dash, not a KPI without a value."""
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.named, self.valued = 0, 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            self.named += "data-kpi" in a
+            self.valued += "data-kpi" in a and "data-value" in a
+
+    cells = Cells()
+    cells.feed(routes_section(priced[0].summary, reps=False))
+    assert cells.named > 10 and cells.valued == cells.named
 
 
 def test_the_published_references_load_and_cite_a_row_each():

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from ..analysis.references import PUBLISHED, beside, competing_routes
 from ..analysis.values import value
-from .markup import cell, cells, esc, num, pct
+from .markup import cell, ci_cell, esc, num, pct
 
 INTRO = ("What a shipper pays in tariffs and fees per FEU (2 TEU), the generalised cost (tariffs, plus the "
          "goods' time in transit at the scenario's value of time, plus a premium for the spread of the transit "
          "time), the days door to door and from leaving the origin, the share on time against the promised "
          "days, and the well-to-wheel CO2e (ISO 14083, GLEC), per flow group of the corridor.")
+
+
+def _cell(raw, digits: int, key: str) -> str:
+    """A KPI's cell, named by `key` only where it has a value (a box-less flow has no cost per TEU)."""
+    return cell(raw, digits, key if value(raw) is not None else None)
+
+
+def _cells(raw, digits: int, key: str, reps: bool) -> str:
+    """The KPI's cell, followed for replications by its interval's cell."""
+    return _cell(raw, digits, key) + (ci_cell(raw, digits) if reps else "")
 
 
 def routes_section(s: dict, reps: bool) -> str:
@@ -33,11 +43,11 @@ def routes_section(s: dict, reps: bool) -> str:
         promise, share = value(r["promised_days"]), value(r["on_time_share"])
         on_time = "–" if share is None else pct(share) + ("" if promise is None else f" in {promise:g} d")
         out.append(f'<tr data-route="{esc(g)}"><td class="l">corridor: {esc(g)}</td><td class="l">simulated</td>'
-                   + cells(r["cost_usd_per_feu"], 0, f"cost_usd_per_feu.{g}", reps)
-                   + cells(r["generalised_cost_usd_per_feu"], 0, f"generalised_cost_usd_per_feu.{g}", reps)
-                   + cells(r["transit_days"], 1, f"transit_days.{g}", reps)
+                   + _cells(r["cost_usd_per_feu"], 0, f"cost_usd_per_feu_by_group.{g}", reps)
+                   + _cells(r["generalised_cost_usd_per_feu"], 0, f"generalised_cost_usd_per_feu_by_group.{g}", reps)
+                   + _cells(r["transit_days"], 1, f"transit_days_by_group.{g}.mean", reps)
                    + cell(r["transit_days_from_departure"], 1) + f"<td>{esc(on_time)}</td>"
-                   + cells(r["co2e_kg_per_feu"], 0, f"co2e_kg_per_feu.{g}", reps)
+                   + _cells(r["co2e_kg_per_feu"], 0, f"co2e_kg_per_feu_by_group.{g}", reps)
                    + '<td class="l">this run</td></tr>')
     blank = "<td>–</td>" if reps else ""
     for rid, route in competing_routes().routes.items():
@@ -68,11 +78,11 @@ def _flows(k: dict, reps: bool) -> str:
            '<th class="l">most CO2e (kg/t)</th></tr>']
     for f in names:
         get = lambda key: (k.get(key) or {}).get(f)  # noqa: E731
-        out.append(f'<tr><td class="l">{esc(f)}</td>' + cells(get("cost_usd_per_tonne"), 0, f"cost_usd_per_tonne.{f}", reps)
-                   + cell(get("cost_usd_per_teu"), 0, f"cost_usd_per_teu.{f}")
-                   + cell(get("generalised_cost_usd_per_teu"), 0, f"generalised_cost_usd_per_teu.{f}")
-                   + cells(get("co2e_kg_per_tonne"), 1, f"co2e_kg_per_tonne.{f}", reps)
-                   + cell(get("co2e_kg_per_teu"), 0, f"co2e_kg_per_teu.{f}")
+        out.append(f'<tr><td class="l">{esc(f)}</td>' + _cells(get("cost_usd_per_tonne"), 0, f"cost_usd_per_tonne.{f}", reps)
+                   + _cell(get("cost_usd_per_teu"), 0, f"cost_usd_per_teu.{f}")
+                   + _cell(get("generalised_cost_usd_per_teu"), 0, f"generalised_cost_usd_per_teu.{f}")
+                   + _cells(get("co2e_kg_per_tonne"), 1, f"co2e_kg_per_tonne.{f}", reps)
+                   + _cell(get("co2e_kg_per_teu"), 0, f"co2e_kg_per_teu.{f}")
                    + cell(get("on_time_share"), percent=True)
                    + f'<td class="l">{esc(_top(get("cost_usd_per_tonne_by_leg")))}</td>'
                    + f'<td class="l">{esc(_top(get("co2e_kg_per_tonne_by_leg")))}</td></tr>')
