@@ -33,11 +33,26 @@ HEADLINE_KPIS = (Kpi("delivered_tonnes_per_year", "tonnes delivered per year"),
                  Kpi("delivered_consignments_per_year", "consignments delivered per year"))
 MAIN_KPIS = tuple(k.key for k in HEADLINE_KPIS)
 
+# What the corridor's routes cost and emit: beside the headline KPIs wherever a run has them (a scenario
+# with `costs:` and `emissions:`, see analysis/economics.py): a sweep's grid, the runs table, the cards.
+ECONOMIC_KPIS = (Kpi("corridor_cost_usd_per_teu", "USD per TEU in tariffs (container flows)"),
+                 Kpi("corridor_generalised_cost_usd_per_teu", "generalised USD per TEU (tariffs, time, spread)"),
+                 Kpi("corridor_co2e_kg_per_teu", "kg CO2e per TEU (container flows)"),
+                 Kpi("co2e_tonnes_per_year", "tonnes CO2e per year (the corridor's flows)"))
+
 # How a summary's numbers are named is analysis's (`analysis/metric_names.py`); experiments name them so too.
-def main_kpis(summary: dict) -> dict[str, float | None]:
+
+
+def main_kpis(summary: dict, keys: tuple[str, ...] = MAIN_KPIS) -> dict[str, float | None]:
     kpis = summary.get("kpis") or {}
-    return {name: number((kpis.get(name) or {}).get("mean")) for name in MAIN_KPIS}
+    return {name: number((kpis.get(name) or {}).get("mean")) for name in keys}
 
 
-__all__ = ["Kpi", "HEADLINE_KPIS", "MAIN_KPIS", "RUNTIME", "PROVENANCE", "ID_KEYS", "list_id", "number", "flatten",
-           "main_kpis"]
+def reported_kpis(summaries: list[dict]) -> tuple[Kpi, ...]:
+    """The headline KPIs, then the economic ones that any of the summaries holds."""
+    held = {k for s in summaries for k in (s.get("kpis") or {})}
+    return HEADLINE_KPIS + tuple(k for k in ECONOMIC_KPIS if k.key in held)
+
+
+__all__ = ["Kpi", "HEADLINE_KPIS", "MAIN_KPIS", "ECONOMIC_KPIS", "RUNTIME", "PROVENANCE", "ID_KEYS", "list_id",
+           "number", "flatten", "main_kpis", "reported_kpis"]

@@ -27,7 +27,7 @@ from ..scenario.sources import load_any, override_texts
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
 from .executors import check_options
-from .metrics import MAIN_KPIS, flatten, main_kpis
+from .metrics import flatten, main_kpis, reported_kpis
 from .runner import Experiment, check_out, check_progress
 from .tasks import RunOutcome, RunTask
 
@@ -141,21 +141,23 @@ def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> Replic
 
 
 def runs_table(outcomes: list[RunOutcome], parameters: dict[str, Callable] | None = None) -> pd.DataFrame:
-    """One row per run: run_id, the swept values, replication, seed, error, runtime_seconds, main KPIs."""
+    """One row per run: run_id, the swept values, replication, seed, error, runtime_seconds, the headline
+    KPIs (and the economic ones, where the runs price their routes)."""
     import pandas as pd  # here: an experiment's tables; a single run needs no pandas
 
     parameters = parameters or {}
+    keys = tuple(k.key for k in reported_kpis([o.summary for o in outcomes]))
     rows = []
     for o in outcomes:
         s = o.summary
         row = {"run_id": o.run_id, **{p: conv(o.parameters.get(p)) for p, conv in parameters.items()},
                "replication": o.replication, "seed": s.get("seed"), "error": o.error,
-               "runtime_seconds": s.get("runtime_seconds"), **main_kpis(s)}
+               "runtime_seconds": s.get("runtime_seconds"), **main_kpis(s, keys)}
         rows.append(row)
-    columns = ["run_id", *parameters, "replication", "seed", "error", "runtime_seconds", *MAIN_KPIS]
+    columns = ["run_id", *parameters, "replication", "seed", "error", "runtime_seconds", *keys]
     frame = pd.DataFrame(rows, columns=columns)
     frame["error"] = frame["error"].astype("string")
-    for k in MAIN_KPIS:
+    for k in keys:
         frame[k] = frame[k].astype("float64")
     return frame
 

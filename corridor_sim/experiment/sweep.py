@@ -39,7 +39,7 @@ from ..scenario.loader import SafeLoader, apply_overrides, validate
 from ..scenario.sources import load_any, override_texts
 from .errors import ExperimentError
 from .executors import check_options
-from .metrics import MAIN_KPIS
+from .metrics import reported_kpis
 from .replications import RUNS, check_replications, runs_table, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
@@ -264,12 +264,13 @@ def summarize_points(outcomes, point_of, items, columns, min_gain):
     values_of = {g: {o.replication: (o.summary.get("kpis") or {}).get(SATURATION_METRIC, {}).get("mean")
                      for o in os_ if o.ok} for g, os_ in by_point.items()}
 
+    keys = tuple(k.key for k in reported_kpis([o.summary for o in outcomes if o.ok]))
     rows = []
     for g in range(n_points):
         os_ = by_point[g]
         row = {"point": g, **{p: columns[p](params_of[g][p]) for p, _ in items},
                "runs": sum(o.ok for o in os_), "failed": sum(not o.ok for o in os_)}
-        for k in MAIN_KPIS:
+        for k in keys:
             iv = t_interval([(o.summary.get("kpis") or {}).get(k, {}).get("mean") for o in os_ if o.ok])
             row[k] = iv.mean
             row[f"{k}_ci95_low"] = iv.low
@@ -311,7 +312,7 @@ def summarize_points(outcomes, point_of, items, columns, min_gain):
         row["saturated"] = any(row.get(f"saturated[{p}]", False) for p, _ in items)
     summary = pd.DataFrame(rows)
     for c in summary.columns:
-        if c.startswith("gain_pct[") or c.endswith("_ci95_low") or c.endswith("_ci95_high") or c in MAIN_KPIS:
+        if c.startswith("gain_pct[") or c.endswith("_ci95_low") or c.endswith("_ci95_high") or c in keys:
             summary[c] = summary[c].astype("float64")
     saturation = pd.DataFrame(sat_rows, columns=[
         "parameter", "point", "value", "gain_tonnes_per_year", "gain_ci95_low", "gain_ci95_high", "gain_pct",

@@ -13,13 +13,14 @@ import base64
 import yaml
 
 from ..analysis.values import ci95, value
-from ..experiment.metrics import HEADLINE_KPIS
+from ..experiment.metrics import reported_kpis
 from ..output import SUMMARY
 from ..plots import RUN_FIGURES, run_figures
 from ..rundir import NotARunDirectory, RunData, RunDirectory, load_run
 from ..analysis.bottlenecks import CAUSE_NAMES
 from .markup import (RENDER_CHECK, cell, cells, ci_cell, esc, figure_html, num, page_end, page_head, pct, png_base64,
                      provenance_list, text)
+from .routes_section import routes_section
 
 FIGURE_NOTES = {
     "map.png": ("The corridor", "Links coloured by the utilisation of their rail section, fleet or pipeline (green idle, "
@@ -75,9 +76,11 @@ def _page(data: RunData, pngs: dict[str, str]) -> str:
     parts.append(f"<p class=\"sub\">{sub}.</p>")
     if sc.get("description"):
         parts.append(f"<p class=\"desc\">{esc(sc['description'])}</p>")
+    routes = routes_section(s, reps)
     parts.append('<p class="toc"><a href="#kpis">KPIs</a><a href="#bottlenecks">Bottlenecks</a>'
                  '<a href="#capacity">Capacity</a><a href="#figures">Figures</a><a href="#flows">Flows</a>'
-                 '<a href="#resources">Resources</a><a href="#scenario">Scenario</a>'
+                 + ('<a href="#routes">Routes</a>' if routes else '')
+                 + '<a href="#resources">Resources</a><a href="#scenario">Scenario</a>'
                  '<a href="#provenance">Provenance</a></p>')
     parts.append(_stability(s))
     parts.append(_headline(s, reps))
@@ -89,6 +92,7 @@ def _page(data: RunData, pngs: dict[str, str]) -> str:
         parts.append(figure_html(name.rsplit(".", 1)[0], head, b64, note))
     parts.append(RENDER_CHECK)
     parts.append(_flows(s, sc, reps))
+    parts.append(routes)
     parts.append(_resources(s, reps))
     parts.append(_mass_balance(s))
     parts.append(_scenario(data))
@@ -117,7 +121,7 @@ def _headline(s: dict, reps: bool) -> str:
     k = s.get("kpis") or {}
     out = ['<h2 id="kpis">Key performance indicators</h2><div class="kpis">']
     demand = sum(value(v) or 0.0 for v in (k.get("demand_tonnes_per_year_by_flow") or {}).values())
-    for kpi in HEADLINE_KPIS:
+    for kpi in reported_kpis([s]):
         raw = k.get(kpi.key)
         v = value(raw)
         iv = ci95(raw)
