@@ -15,6 +15,7 @@ from . import experiment
 from .experiment import ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
 from .output import write_run
+from .ownership import check_out
 from .progress import drawing_progress
 from .scenario import Scenario, load_scenario
 from .simulate import RunResult, simulate
@@ -47,6 +48,8 @@ def run(
     `run_timeout` stops a run that takes longer (seconds; `RunTimedOut`, nothing written).
     `extra_files(result, directory)` writes more files (figures) into the run directory
     before it is put in place, so that they arrive with the run or not at all.
+    An `out` that is not corridor-sim's to replace (a folder of other files, the current
+    directory, …: see `corridor_sim.ownership`) raises `OutputRefused` before anything runs.
 
     With `replications=N`, runs replications 0 … N−1 instead and returns a
     `ReplicationResult` (see `run_replications`, which takes `workers`, `executor`,
@@ -68,7 +71,9 @@ def run_loaded(sc: Scenario, resolved: dict, *, source: str | None = None, out: 
                run_timeout: float | None = None, extra_files: Callable[[RunResult, Path], None] | None = None
                ) -> RunResult:
     """`run` for a scenario already loaded (`load_scenario`): one run under its time limit, and its run
-    directory written if `out` is given."""
+    directory written if `out` is given (checked first: `OutputRefused`)."""
+    if out is not None:
+        check_out(out, scenario=source)
     with time_limit(run_timeout):
         result = simulate(sc, resolved, replication=replication, progress=progress, source=source)
     if out is not None:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from corridor_sim.api import run
 from corridor_sim.output import RECORD_FILES, RESOLVED, SUMMARY
 from corridor_sim.recording import PREFIX
 
@@ -74,8 +75,8 @@ CODE = {"ctrl-c": 128 + signal.SIGINT, "sigterm": 128 + signal.SIGTERM}
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_a_run_stopped_in_the_middle_leaves_nothing_behind(tmp_path, how):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / SUMMARY).write_text("{}\n")     # the previous run there must survive untouched
+    run(MINI, out=out, overrides=["horizon_days=5"])      # the previous run there must survive untouched
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     spill = tmp_path / "spill"
     proc = _start(["run", str(MINI), "--set", "horizon_days=4000", "--out", "out", "--quiet"], tmp_path)
     # The simulation is under way once its records start spilling.
@@ -84,7 +85,7 @@ def test_a_run_stopped_in_the_middle_leaves_nothing_behind(tmp_path, how):
     assert code == CODE[how], err
     assert "Traceback" not in err and err.strip().endswith("interrupted"), err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spill"]   # no .out.tmp-* directory
-    assert [p.name for p in out.iterdir()] == [SUMMARY] and (out / SUMMARY).read_text() == "{}\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert list(spill.iterdir()) == [], "the spill files are removed"
 
 
@@ -151,12 +152,10 @@ def test_a_stop_while_a_run_directory_is_written_keeps_count_and_directories_in_
     import tempfile
 
     from corridor_sim import output
-    from corridor_sim.cli import exits
     from corridor_sim.experiment import ExperimentInterrupted, sweep
+    from corridor_sim.stopping import install_stop_handler, restore_signals
 
-    monkeypatch.setattr(exits, "_signalled", [])
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    exits.install_signal_handlers()   # as in the command (restored after the test)
+    _, saved = install_stop_handler()   # as in the command (restored after the test)
     writes = []
 
     def stop_at(point):
@@ -189,8 +188,7 @@ def test_a_stop_while_a_run_directory_is_written_keeps_count_and_directories_in_
             sweep(MINI, ["fleets.ferries.vessels=1,2"], replications=2, out=out,
                   overrides=["horizon_days=60"])
     finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
+        restore_signals(saved)
     kept = sorted(p.name for p in (out / "runs").iterdir())
     assert stopped.value.finished == len(kept), kept
     assert all(name.startswith("g") and _complete_run_dir(out / "runs" / name) for name in kept), kept

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
-from ..rundir import REPLICATIONS_DIR, replication_id
+from ..layout import FORMAT, REPLICATIONS_DIR, RESULTS, RUNS, SUMMARY
+from ..output import write_json_atomic, write_parquet_atomic
+from ..rundir import replication_id
 from ..scenario import load_scenario
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
@@ -31,8 +32,8 @@ from .tasks import RunOutcome, RunTask
 if TYPE_CHECKING:
     import pandas as pd
 
-RUNS = "runs.parquet"
-RESULTS = "results.parquet"
+__all__ = ["RESULTS", "RUNS", "ReplicationResult", "check_replications", "run_replications", "runs_table",
+           "summarize_replications", "tidy_results"]
 
 
 @dataclass
@@ -81,7 +82,7 @@ def run_replications(
     sc, resolved = load_scenario(scenario, sets)
     out = Path(out) if out is not None else None
     if out is not None:
-        check_out(out, "replications", resume)
+        check_out(out, "replications", resume, scenario)
     tasks = [RunTask(replication_id(i), i, resolved, str(scenario), keep_records=out is not None)
              for i in range(replications)]
     holder: dict = {}
@@ -107,6 +108,7 @@ def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> Replic
     ok = [o.summary for o in outcomes if o.ok]
     first = (ok or [outcomes[0].summary])[0]
     summary = {
+        "format": FORMAT,
         "scenario": first.get("scenario"),
         "scenario_file": first.get("scenario_file"),
         "seed": first.get("seed"),
