@@ -18,6 +18,7 @@ spill files to clean up, in a spill directory of the test's own.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -193,3 +194,106 @@ def test_a_stop_while_a_run_directory_is_written_keeps_count_and_directories_in_
     assert stopped.value.finished == len(kept), kept
     assert all(name.startswith("g") and _complete_run_dir(out / "runs" / name) for name in kept), kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+# ---------------------------------------------------------------------------
+# From the first instant: a stop at any moment says "interrupted" and leaves nothing
+# ---------------------------------------------------------------------------
+
+# The normal suite sends a handful of signals; CORRIDOR_SIM_SIGNAL_TRIALS=200 sends that many (README,
+# Reliability: "Nothing lost"), at instants drawn from 0.05 s to 1 s after the start, SIGINT or SIGTERM.
+TRIALS = int(os.environ.get("CORRIDOR_SIM_SIGNAL_TRIALS", "6"))
+
+
+def _instants(n: int, seed: int = 20261123) -> list[tuple[float, str]]:
+    import random
+
+    draw = random.Random(seed)
+    return [(round(draw.uniform(0.05, 1.0), 3), draw.choice(["ctrl-c", "sigterm"])) for _ in range(n)]
+
+
+@functools.cache
+def _python_start_up() -> float:
+    """Seconds this machine takes to start Python in this environment and run nothing (median of 3).
+
+    Before that, no line of corridor-sim has run, and a signal gets Python's own treatment (a
+    "Fatal Python error: init_import_site" for SIGINT while site-packages load): 0.03-0.05 s here,
+    more on a busy machine. A trial's instant is never earlier than 1.5 times this."""
+    took = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        took.append(time.perf_counter() - started)
+    return sorted(took)[1]
+
+
+def _command() -> list[str]:
+    """The console script, as a user starts it (python -m corridor_sim.cli where it is not installed)."""
+    script = Path(sys.executable).with_name("corridor-sim")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "corridor_sim.cli"]
+
+
+@pytest.mark.parametrize("after, how", _instants(TRIALS))
+def test_a_stop_at_any_instant_from_the_start_says_interrupted_and_writes_nothing(tmp_path, after, how):
+    """Before: a stop in the first 0.7 s printed a KeyboardInterrupt traceback (the handler came after
+    click and the package were imported), or was swallowed by an import (the run went on, exit 0).
+    The run takes several seconds: every instant here is before its result is in place."""
+    spill = tmp_path / "spill"
+    env = {**os.environ, "CORRIDOR_SIM_CHUNK_ROWS": "50", "CORRIDOR_SIM_SPILL_DIR": str(spill)}
+    proc = subprocess.Popen([*_command(), "run", str(MINI), "--set", "horizon_days=4000", "--out", "out", "--quiet"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    time.sleep(max(after, 1.5 * _python_start_up()))
+    code, err = _stop(proc, how)
+    assert (code, err) == (CODE[how], "interrupted\n"), f"stopped after {after} s"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "spill") == [], "no run directory, no temporary"
+    assert not spill.exists() or list(spill.iterdir()) == [], "no spill file"
+
+
+def _swallow_a_stop() -> None:
+    """Deliver SIGINT where Python drops the KeyboardInterrupt its handler raises: in a finaliser
+    (as happens when the signal lands in importlib's module-lock callback during an import)."""
+
+    class Finalised:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)
+
+    Finalised()
+
+
+def test_a_stop_that_an_import_swallowed_still_stops_the_run_before_its_result_is_in_place(
+        tmp_path, monkeypatch, capsys):
+    import corridor_sim.simulate
+    from corridor_sim.cli import main
+
+    real = corridor_sim.simulate.run_model
+
+    def swallowed_then_run(*args, **kw):
+        _swallow_a_stop()
+        return real(*args, **kw)
+
+    monkeypatch.setattr(corridor_sim.simulate, "run_model", swallowed_then_run)
+    with pytest.raises(SystemExit) as ended:
+        main(["run", str(MINI), "--set", "horizon_days=20", "--out", str(tmp_path / "out"), "--quiet"])
+    assert ended.value.code == CODE["ctrl-c"]
+    assert capsys.readouterr().err == "interrupted\n"      # and no "Exception ignored in ..." traceback
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_once_the_run_is_in_place_is_too_late_and_the_command_ends_normally(tmp_path, monkeypatch, capsys):
+    """The run directory is the command's result: a signal after its rename (while the tables print)
+    changes nothing: exit 0 and the run complete, rather than "interrupted" beside a written run."""
+    import corridor_sim.cli.run
+    from corridor_sim.cli import main
+
+    real = corridor_sim.cli.run.show_run
+
+    def stopped_while_printing(summary):
+        signal.raise_signal(signal.SIGTERM)
+        real(summary)
+
+    monkeypatch.setattr(corridor_sim.cli.run, "show_run", stopped_while_printing)
+    main(["run", str(MINI), "--set", "horizon_days=20", "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert "interrupted" not in captured.err and "results written to" in captured.out
+    assert _complete_run_dir(tmp_path / "out")
