@@ -18,7 +18,6 @@ spill files to clean up, in a spill directory of the test's own.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
@@ -212,19 +211,17 @@ def _instants(n: int, seed: int = 20261123) -> list[tuple[float, str]]:
     return [(round(draw.uniform(0.05, 1.0), 3), draw.choice(["ctrl-c", "sigterm"])) for _ in range(n)]
 
 
-@functools.cache
-def _python_start_up() -> float:
-    """Seconds this machine takes to start Python in this environment and run nothing (median of 3).
+def _handler_installed(pid: int) -> bool:
+    """corridor-sim's own handler is in place: the process catches SIGTERM (Linux: SigCgt in /proc).
 
-    Before that, no line of corridor-sim has run, and a signal gets Python's own treatment (a
-    "Fatal Python error: init_import_site" for SIGINT while site-packages load): 0.03-0.05 s here,
-    more on a busy machine. A trial's instant is never earlier than 1.5 times this."""
-    took = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        took.append(time.perf_counter() - started)
-    return sorted(took)[1]
+    Before that, no line of corridor-sim has run (Python starts, and loads site-packages: 0.03-0.05 s
+    on an idle machine, 0.08 s on a busy one), and a signal gets Python's own treatment."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True     # not Linux, or the process is gone: nothing to wait for
+    caught = next(int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(caught >> (signal.SIGTERM - 1) & 1)
 
 
 def _command() -> list[str]:
@@ -237,13 +234,17 @@ def _command() -> list[str]:
 def test_a_stop_at_any_instant_from_the_start_says_interrupted_and_writes_nothing(tmp_path, after, how):
     """Before: a stop in the first 0.7 s printed a KeyboardInterrupt traceback (the handler came after
     click and the package were imported), or was swallowed by an import (the run went on, exit 0).
-    The run takes several seconds: every instant here is before its result is in place."""
+    The run takes several seconds: every instant here is before its result is in place; none is
+    before the command's handler exists (the interpreter's own start-up)."""
     spill = tmp_path / "spill"
     env = {**os.environ, "CORRIDOR_SIM_CHUNK_ROWS": "50", "CORRIDOR_SIM_SPILL_DIR": str(spill)}
     proc = subprocess.Popen([*_command(), "run", str(MINI), "--set", "horizon_days=4000", "--out", "out", "--quiet"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    time.sleep(max(after, 1.5 * _python_start_up()))
+    started = time.monotonic()
+    while not _handler_installed(proc.pid) and proc.poll() is None:   # (see _handler_installed)
+        time.sleep(0.002)
+    time.sleep(max(0.0, after - (time.monotonic() - started)))
     code, err = _stop(proc, how)
     assert (code, err) == (CODE[how], "interrupted\n"), f"stopped after {after} s"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "spill") == [], "no run directory, no temporary"
