@@ -108,7 +108,7 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
     for yi, p, c, r in zip(y, pct.fillna(0), colours, real):
         ax.barh(yi, p, color=c, alpha=0.9 if r else 0.35, height=0.65)
     has = lo.notna() & hi.notna()
-    ax.errorbar(pct[has], y[has.to_numpy()], xerr=[(pct - lo)[has], (hi - pct)[has]], fmt="none", ecolor="#222",
+    ax.errorbar(pct[has], y[has.to_numpy()], xerr=[(pct - lo)[has].clip(lower=0), (hi - pct)[has].clip(lower=0)], fmt="none", ecolor="#222",
                 capsize=2.5, lw=1)
     for yi, m, p in zip(y, rows.index, pct):
         if pd.notna(p):

@@ -83,11 +83,25 @@ class Weather(Strict):
 
     `closed_share_by_month[m]` is the share of calendar month m (January first)
     during which the port is closed; closures last `mean_closure_hours` on
-    average (exponential spells).
+    average. Neither spell is shorter than its minimum: a storm closes a port for
+    hours to days, and a vessel needs an open window long enough to unberth and
+    clear the approach. A share that the minimum open window cannot leave room for
+    (say 99.9999%) lengthens the closures instead: the port stays closed.
     """
 
     closed_share_by_month: Annotated[list[Annotated[Number, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
     mean_closure_hours: PositiveFloat
+    min_closure_hours: NonNegativeFloat = Field(
+        default=6.0, description="Shortest closure (assumption: a storm closure lasts at least a watch).")
+    min_open_hours: NonNegativeFloat = Field(
+        default=6.0, description="Shortest open spell (assumption: a vessel needs about six hours to leave).")
+
+    @model_validator(mode="after")
+    def _closures_at_least_their_minimum(self) -> "Weather":
+        if self.mean_closure_hours < self.min_closure_hours:
+            raise ValueError(f"mean_closure_hours ({self.mean_closure_hours:g}) is below "
+                             f"min_closure_hours ({self.min_closure_hours:g})")
+        return self
 
 
 class Yard(Strict):
