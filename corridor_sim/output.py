@@ -186,6 +186,8 @@ def _replace_dir(new: Path, target: Path) -> None:
     """Put `new` at `target`. What was there is renamed aside first and checked there, where nothing
     can be added to it unseen: if it holds anything corridor-sim did not write, it is put back and
     nothing is replaced (OutputRefused); else it is removed once `new` is in place."""
+    if not new.is_dir():
+        raise FileNotFoundError(f"{new}: no directory to put in place")   # and what is at `target` stays
     if not os.path.lexists(target):
         os.rename(new, target)
         return

@@ -72,7 +72,7 @@ def check_out(out, *, scenario=None) -> None:
 
 def place_problem(out: Path, scenario=None) -> str | None:
     """Why `out` is a place no run may be written to, whatever it holds now (None if it may be)."""
-    advice = "; corridor-sim replaces --out whole: give it a directory of its own, such as runs/NAME"
+    advice = "; corridor-sim replaces its output directory whole: give it one of its own, such as runs/NAME"
     target = Path(os.path.realpath(out))
     cwd = Path.cwd().resolve()
     if target == Path(target.anchor):

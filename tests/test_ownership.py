@@ -112,7 +112,7 @@ def test_an_out_that_is_or_holds_the_working_directory_the_home_the_root_or_the_
     result = invoke(capsys, ["run", scenario, "--set", "horizon_days=5", "--quiet", "--out", out])
     assert result.exit_code == 2 and result.stdout == "", result.stderr
     assert result.stderr.startswith(f"error: --out {out}: {problem}") and result.stderr.count("\n") == 1
-    assert "give it a directory of its own" in result.stderr
+    assert "replaces its output directory whole: give it one of its own" in result.stderr
     assert list(work.iterdir()) == [] and [p.name for p in scenario.parent.iterdir()] == ["mini.yaml"]
 
 

@@ -298,3 +298,25 @@ def test_a_stop_once_the_run_is_in_place_is_too_late_and_the_command_ends_normal
     captured = capsys.readouterr()
     assert "interrupted" not in captured.err and "results written to" in captured.out
     assert _complete_run_dir(tmp_path / "out")
+
+
+def test_ctrl_c_held_during_an_experiments_final_rename_leaves_the_experiment_whole(monkeypatch, tmp_path):
+    """In a notebook (Python's own Ctrl-C), a Ctrl-C while the finished experiment is renamed into place
+    is delivered just after the rename: the experiment stays there whole (it used to be moved aside
+    and lost, as the cleanup tried to put in place a directory that was already there)."""
+    from corridor_sim import output
+    from corridor_sim.experiment import ExperimentInterrupted, run_replications
+
+    out = tmp_path / "out"
+    real = output._replace_dir
+
+    def rename_then_ctrl_c(new, target):
+        real(new, target)
+        if target == out:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(output, "_replace_dir", rename_then_ctrl_c)
+    with pytest.raises(ExperimentInterrupted):
+        run_replications(MINI, replications=2, out=out, overrides=["horizon_days=5"])
+    assert (out / SUMMARY).is_file() and all(_complete_run_dir(r) for r in (out / "replications").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -149,7 +149,10 @@ class Experiment:
 
     def _keep_finished(self, work: Path, any_finished: bool) -> None:
         """An experiment that stopped: its finished runs in place at `out`, without its own files (their
-        absence marks it unfinished); nothing at all if no run finished."""
+        absence marks it unfinished); nothing at all if no run finished. (No `work` any more: it was
+        put in place whole just before the stop, which Python delivered after the rename.)"""
+        if not work.exists():
+            return
         if not any_finished:
             shutil.rmtree(work, ignore_errors=True)
             return
