@@ -34,17 +34,28 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class StopHandler:
-    """The handler of SIGINT and SIGTERM in a command: the first signal stops it (KeyboardInterrupt)."""
+    """The handler of SIGINT and SIGTERM in a command: the first signal stops it (KeyboardInterrupt).
+
+    Armed, it raises; unarmed (before the command's own error handling is in place, and after its
+    outcome is decided), it only records the signal, for the command to act on when it arms it."""
 
     def __init__(self) -> None:
         self.signum: int | None = None   # the signal that asked for the stop
         self.finished = False            # the command's result is in place: a stop now is too late
+        self.armed = False
 
     def __call__(self, signum, frame) -> None:
         if self.signum is not None or self.finished:
             return
         self.signum = signum
-        raise KeyboardInterrupt
+        if self.armed:
+            raise KeyboardInterrupt
+
+    def arm(self) -> None:
+        """Raise from now on (at once, if a signal came before)."""
+        self.armed = True
+        if self.stopping:
+            raise KeyboardInterrupt
 
     @property
     def stopping(self) -> bool:
@@ -67,7 +78,7 @@ class Replaced:
 
 
 def install_stop_handler() -> tuple[StopHandler, Replaced]:
-    """A new StopHandler for both signals (main thread only); returns it and what it replaced.
+    """A new StopHandler for both signals (main thread only, not armed yet); returns it and what it replaced.
 
     A KeyboardInterrupt that Python drops (raised in a finaliser or a weakref callback) would be
     printed as "Exception ignored in …" with its traceback: it is dropped quietly instead, as the

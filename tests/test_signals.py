@@ -155,7 +155,8 @@ def test_a_stop_while_a_run_directory_is_written_keeps_count_and_directories_in_
     from corridor_sim.experiment import ExperimentInterrupted, sweep
     from corridor_sim.stopping import install_stop_handler, restore_signals
 
-    _, saved = install_stop_handler()   # as in the command (restored after the test)
+    stop, saved = install_stop_handler()   # as in the command (restored after the test)
+    stop.arm()
     writes = []
 
     def stop_at(point):

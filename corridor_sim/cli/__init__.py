@@ -39,11 +39,16 @@ def main(argv: list[str] | None = None) -> None:
 def _command(argv, stop) -> int | str | None:
     """The command's exit code; "interrupted" on stderr if a stop arrived before its result was in
     place, however the command then ended (a KeyboardInterrupt, or an exception that an interrupted
-    library raised instead, or, if something swallowed the interrupt, a normal return)."""
+    library raised instead, or, if something swallowed the interrupt, a normal return). The handler
+    raises only inside the `try` (armed there): outside it, a signal is recorded, never a traceback."""
     try:
-        from .commands import run_command   # click, and through the command, everything else
+        try:
+            stop.arm()
+            from .commands import run_command   # click, and through the command, everything else
 
-        code = run_command(argv)
+            code = run_command(argv)
+        finally:
+            stop.armed = False
     except SystemExit as exc:
         code = exc.code
     except KeyboardInterrupt:
