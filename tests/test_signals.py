@@ -321,3 +321,23 @@ def test_ctrl_c_held_during_an_experiments_final_rename_leaves_the_experiment_wh
         run_replications(MINI, replications=2, out=out, overrides=["horizon_days=5"])
     assert (out / SUMMARY).is_file() and all(_complete_run_dir(r) for r in (out / "replications").iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_commands_handler_is_in_place_before_any_library_is_imported():
+    """The handler is installed first thing, before click and the libraries the commands use (which
+    take half a second to import: a stop then used to print a KeyboardInterrupt traceback)."""
+    code = (
+        "import signal, sys\n"
+        "real = signal.signal\n"
+        "def spy(sig, handler):\n"
+        "    if sig == signal.SIGTERM and callable(handler):\n"
+        "        heavy = ('click', 'pandas', 'numpy', 'pyarrow', 'pydantic', 'yaml', 'rich', 'simpy', 'scipy')\n"
+        "        print('loaded when the handler came:', sorted(m for m in heavy if m in sys.modules), flush=True)\n"
+        "    return real(sig, handler)\n"
+        "signal.signal = spy\n"
+        f"sys.argv = ['corridor-sim', 'validate', {str(MINI)!r}]\n"
+        "from corridor_sim.cli import main\n"
+        "main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "loaded when the handler came: []", proc.stdout
