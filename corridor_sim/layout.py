@@ -7,7 +7,7 @@ findings), for the reader (`rundir.py`) and for the check of what `--out` may re
     run directory           summary.json, scenario.resolved.yaml, the record tables (visits.parquet, …);
                             a failed run's error.txt; the figures of --plots; report.html
     replications            summary.json, runs.parquet, results.parquet, the figures, report.html,
-                            replications/rep-0000/ … (run directories)
+                            replications/rep-0000/ … (run directories); a market's market.json, market.png
     sweep                   sweep.json, results.parquet, summary.parquet, saturation.parquet,
                             runs.parquet, sweep.png, report.html, runs/g000-r0000/ … (run directories)
     findings                findings.md, findings.json (written into a folder, beside anything else)
@@ -50,13 +50,17 @@ SUMMARY_TABLE = "summary.parquet"    # a sweep's grid
 SATURATION = "saturation.parquet"
 SWEEP_FIGURE = "sweep.png"           # sweep --plots
 
+# A market equilibrium: the final corridor replications, and beside their summary
+MARKET = "market.json"               # the markets' shares, the iterations (written last)
+MARKET_FIGURE = "market.png"         # market --plots
+
 # The findings table
 FINDINGS_MD = "findings.md"
 FINDINGS_JSON = "findings.json"
 
 # What may stand at each level of an output (a name, or a pattern of run directory names).
 RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, *RUN_FIGURES, REPORT})
-REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, *RUN_FIGURES, REPORT})
+REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, *RUN_FIGURES, REPORT, MARKET, MARKET_FIGURE})
 SWEEP_FILES = frozenset({SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS, SWEEP_FIGURE, REPORT})
 RUN_DIRS = {REPLICATIONS_DIR: re.compile(r"rep-\d{4,}"), SWEEP_RUNS_DIR: re.compile(r"g\d{3,}-r\d{4,}")}
 

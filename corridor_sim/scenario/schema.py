@@ -20,6 +20,7 @@ from .costs import Costs
 from .durations import Duration
 from .emissions import Emissions
 from .groups import FlowGroup
+from .market import MarketSection
 from .types import Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Strict, Whole
 
 
@@ -521,3 +522,4 @@ class Scenario(Strict):
     groups: dict[Identifier, FlowGroup] = Field(default_factory=dict, description="Flow groups' promised transit.")
     costs: Costs | None = Field(default=None, description="Tariffs, fees and the value of time (generalised cost).")
     emissions: Emissions | None = Field(default=None, description="CO2e factors (ISO 14083, GLEC).")
+    market: MarketSection | None = Field(default=None, description="Markets and competing routes (issue 15).")
