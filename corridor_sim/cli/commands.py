@@ -6,6 +6,7 @@ One module per command, imported only when that command runs or shows its help, 
     run                run.py        one run, or N replications with intervals
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
+    market             market.py     the corridor among its competitors: demand settled by simulation
     report             report.py     the HTML report of a run directory
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
@@ -44,6 +45,8 @@ COMMANDS = {
                                              "B − A and its 95% interval."),
     "findings": Command("findings", "findings_command", "Run every shipped scenario once and write the Findings "
                                                         "table (README 'Findings')."),
+    "market": Command("market", "market", "Settle SCENARIO's markets: the corridor's demand from its simulated "
+                                          "cost, until it moves < 1%."),
     "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
                                           "DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "

@@ -33,9 +33,12 @@ from pathlib import Path
 from typing import Callable
 
 from ..experiment import ExperimentError, ReplicationResult, run_replications
+from ..experiment.executors import check_options
+from ..experiment.replications import check_replications
+from ..experiment.runner import check_out
 from ..layout import FORMAT, MARKET
 from ..output import write_json_atomic
-from ..scenario import Scenario
+from ..scenario import Scenario, ScenarioError
 from ..scenario.sources import load_any, override_texts
 from .choice import choice_model
 from .costs import competitor_cost, corridor_teu, market_options, tonnes_per_teu
@@ -64,10 +67,15 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
     """Settle the scenario's markets (see the module); write `out` (the final corridor replications and
     market.json beside their summary) if given. Raises ScenarioError, ExperimentError for bad input."""
     started = time.perf_counter()
+    check_replications(replications)
+    check_options(workers, executor, scheduler, run_timeout)
+    if out is not None:    # before anything runs: the replications check it again when they write it
+        check_out(Path(out), "replications", False, scenario if isinstance(scenario, (str, Path)) else None)
     sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
     sc, _, shown = load_any(scenario, sets)
     if sc.market is None:
-        raise ExperimentError("scenario", "has no market: section (see README 'Market')", value=shown)
+        raise ScenarioError(shown, "market", "missing: a market equilibrium needs the scenario's markets "
+                                             "(README 'Market')")
     section = sc.market
     model = choice_model(section.choice)
     base = corridor_teu(sc)
