@@ -7,6 +7,7 @@ One module per command, imported only when that command runs or shows its help, 
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
     market             market.py     the corridor among its competitors: demand settled by simulation
+    market-fit         market_fit.py the choice model fitted on 2019-2024, its 2025 prediction
     report             report.py     the HTML report of a run directory
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
@@ -47,6 +48,8 @@ COMMANDS = {
                                                         "table (README 'Findings')."),
     "market": Command("market", "market", "Settle SCENARIO's markets: the corridor's demand from its simulated "
                                           "cost, until it moves < 1%."),
+    "market-fit": Command("market_fit", "market_fit", "Fit the market's choice model on the shares of 2019-2024 "
+                                                      "and predict 2025 from 2025 inputs only."),
     "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
                                           "DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "
