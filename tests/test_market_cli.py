@@ -87,3 +87,15 @@ def test_an_out_of_other_files_is_refused_before_anything_runs(tmp_path):
     p = cli("market", str(MARKET), "--out", str(tmp_path / "o"), cwd=tmp_path)
     one_line_error(p, "not a corridor-sim output")
     assert (tmp_path / "o" / "notes.txt").read_text() == "mine"
+
+
+def test_the_report_of_a_market_directory_is_the_market_page(market_dir):
+    p = cli("report", str(market_dir), cwd=market_dir.parent)
+    assert p.returncode == 0, p.stderr
+    page = (market_dir / "report.html").read_text()
+    report = json.loads((market_dir / "market.json").read_text())
+    assert "corridor-sim market report" in page and 'id="fig-market"' in page
+    assert "data:image/png;base64," in page
+    share = report["markets"]["east_west"]["routes"]["corridor"]["share"]
+    assert f'data-value="{share!r}"' in page
+    assert page.count("<tr><td>") >= len(report["iterations"])
