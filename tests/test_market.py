@@ -133,3 +133,13 @@ def test_a_bad_market_is_refused_with_its_field_path(override, path, problem):
     with pytest.raises(ScenarioError) as err:
         load_scenario(MARKET, [override])
     assert err.value.path == path and problem in str(err.value)
+
+
+def test_the_corridor_demand_counts_the_corridors_flows_not_other_routes_background_traffic():
+    local = ('flows.local={"cargo": "wagonload", "origin": "steppe", "destination": "west", "route": ["ferry"], '
+             '"tonnes_per_year": 50000, "tonnes_per_wagon": 60, "consignment_wagons": 10, "background": true}')
+    r = market_equilibrium(MARKET, replications=1, overrides=[local, "market.equilibrium.max_iterations=1"])
+    by_flow = r.corridor.summary["kpis"]["demand_tonnes_per_year_by_flow"]
+    assert "local" in by_flow
+    assert math.isclose(r.report["corridor_demand_tonnes_per_year"],
+                        by_flow["boxes"]["mean"] + by_flow["grain"]["mean"], rel_tol=1e-12)

@@ -99,3 +99,22 @@ def test_the_report_of_a_market_directory_is_the_market_page(market_dir):
     share = report["markets"]["east_west"]["routes"]["corridor"]["share"]
     assert f'data-value="{share!r}"' in page
     assert page.count("<tr><td>") >= len(report["iterations"])
+
+
+def test_market_rates_at_the_settled_tariff_gives_the_settled_choice(market_dir):
+    from corridor_sim.market.sensitivity import corridor_by_tariff
+    from corridor_sim.scenario import load_scenario
+
+    report = json.loads((market_dir / "market.json").read_text())
+    sc, _ = load_scenario(MARKET)
+    rows = corridor_by_tariff(sc, report, "east_west", "sea", [1500.0, 3000.0])
+    assert math.isclose(rows[0]["corridor_share"], report["markets"]["east_west"]["routes"]["corridor"]["chosen_share"],
+                        rel_tol=1e-9)
+    assert rows[1]["corridor_teu_per_year"] > rows[0]["corridor_teu_per_year"]   # dearer sea, more for the corridor
+
+
+def test_market_rates_prints_the_table_and_refuses_a_route_the_market_lacks(market_dir):
+    p = cli("market-rates", str(market_dir), "--tariffs", "1000,3000", cwd=market_dir.parent)
+    assert p.returncode == 0 and "3,000" in p.stdout, p.stderr
+    p = cli("market-rates", str(market_dir), "--route", "air", "--tariffs", "1000", cwd=market_dir.parent)
+    one_line_error(p, "--route air")

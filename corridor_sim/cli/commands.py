@@ -8,6 +8,7 @@ One module per command, imported only when that command runs or shows its help, 
     compare            compare.py    two run directories side by side, --fail-if
     market             market.py     the corridor among its competitors: demand settled by simulation
     market-fit         market_fit.py the choice model fitted on 2019-2024, its 2025 prediction
+    market-rates       market_rates.py  a settled market at other tariffs of a competing route
     report             report.py     the HTML report of a run directory
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
@@ -50,6 +51,8 @@ COMMANDS = {
                                           "cost, until it moves < 1%."),
     "market-fit": Command("market_fit", "market_fit", "Fit the market's choice model on the shares of 2019-2024 "
                                                       "and predict 2025 from 2025 inputs only."),
+    "market-rates": Command("market_rates", "market_rates", "A settled market (DIRECTORY of `corridor-sim market`): "
+                                                            "the corridor's demand at other tariffs of a route."),
     "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
                                           "DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "

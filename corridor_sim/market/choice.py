@@ -10,7 +10,8 @@ frequency). Its utility is
 alternatives: the ratio of two routes' shares depends on those two only.
 
 `NestedLogit` (the usual structure for freight: land vs sea first): within nest m,
-P(i | m) = exp(V_i / λ) / Σ_{j∈m} exp(V_j / λ); the nest's inclusive value I_m = λ · log Σ_{j∈m} exp(V_j / λ);
+P(i | m) = exp(V_i / λ) / Σ_{j∈m} exp(V_j / λ); the nest's inclusive value
+I_m = λ · log Σ_{j∈m} exp(V_j / λ);
 P(m) = exp(I_m) / Σ_n exp(I_n); P(i) = P(m) · P(i | m). With λ < 1 routes of the same nest are closer
 substitutes of each other than of the other nest's: a cheaper Northern route takes more from the corridor
 than from the sea, and the ratio of two routes' shares in one nest depends on those two only (IIA within a

@@ -191,8 +191,9 @@ def _report(sc: Scenario, shown: str, final: ReplicationResult, demand: dict, co
         "iterations": iterations,
         "markets": markets,
         "corridor_tonnes_per_year": kpis.get("delivered_tonnes_per_year"),
-        "corridor_demand_tonnes_per_year": sum(float(v.get("mean") or 0.0) for v in
-                                               (kpis.get("demand_tonnes_per_year_by_flow") or {}).values()),
+        "corridor_demand_tonnes_per_year": sum(float(v.get("mean") or 0.0) for f, v in
+                                               (kpis.get("demand_tonnes_per_year_by_flow") or {}).items()
+                                               if f in sc.flows and not sc.flows[f].background),
         "static_capacity_tonnes_per_year": (s.get("static_capacity") or {}).get("tonnes_per_year"),
         "corridor_run": ".",
     }

@@ -37,7 +37,7 @@ class History:
     capacity_teu: dict[int, float]
 
     def cost(self, year: int, route: str) -> float:
-        """Generalised cost per TEU: tariff + r·V·days + ρ·r·V·spread (as the corridor's, analysis/economics.py)."""
+        """Generalised cost per TEU: tariff + r·V·days + ρ·r·V·spread (as the corridor's: analysis/economics)."""
         r = self.inputs[year][route]
         return r.usd_per_teu + self.usd_per_teu_day * (r.days + self.reliability_ratio * r.spread_days)
 

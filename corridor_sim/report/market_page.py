@@ -79,7 +79,8 @@ def _markets(r: dict) -> str:
     for mname, m in r["markets"].items():
         rows = "".join(
             f"<tr><td class=\"l\">{esc(name)}</td><td class=\"l\">{'simulated' if x['simulated'] else 'published'}"
-            f"</td><td data-value=\"{x['share']!r}\">{x['share']:.2%}</td>{cell(x['teu_per_year'])}{cell(x['tonnes_per_year'])}"
+            f"</td><td data-value=\"{x['share']!r}\">{x['share']:.2%}</td>"
+            f"{cell(x['teu_per_year'])}{cell(x['tonnes_per_year'])}"
             f"{cell(x['generalised_cost_usd_per_teu'])}</tr>" for name, x in m["routes"].items())
         out.append(f"<h3>{esc(mname)}: {num(m['teu_per_year'])} TEU a year, {num(m['tonnes_per_teu'], 1)} t per TEU"
                    "</h3><table><tr><th class=\"l\">route</th><th class=\"l\">cost</th><th>share</th><th>TEU/yr</th>"
