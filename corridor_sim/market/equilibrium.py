@@ -12,15 +12,13 @@ that reproduces itself, by the method of successive averages (MSA):
         c_k = the corridor's generalised cost per TEU of each market: its flows' kpis, TEU-weighted
         y_k = share(c_k) × market TEU                        (the choice model, market/choice.py)
         x_k = x_{k−1} + (y_k − x_{k−1}) / k                  (MSA: steps 1, 1/2, 1/3, …)
-    until no market's corridor demand moves by more than `tolerance` (1%): x_{k−1}, the demand last
-    simulated, is the settled one, and its replications are what `out` holds
+    until no market's corridor demand moves by more than `tolerance` (1%) between iterations
 
 MSA converges for a cost that rises with demand, where the plain fixed point (x_k = y_k) may oscillate
 between an empty fast corridor and a full slow one. Its shrinking steps also settle noise, so each
 iteration records the `gap` (|y_k − x_{k−1}| / x_{k−1}) beside the `move`: a small move with a large gap
-would be a stalled, not a settled, equilibrium. Every iteration writes its replications to `out`
-(replacing the previous iteration's): the settled demand is the last one simulated, so no run is
-repeated to write it; market.json, written last, gives the shares of every route at its cost.
+would be a stalled, not a settled, equilibrium. Then the settled demand is simulated once more, with its
+run directories written: the corridor run, and the shares of every route at its cost.
 
 Flows that no market names keep their demand (oil, wagonload): they share the corridor and slow it.
 A market flow's tonnes scale with its market's corridor TEU, keeping the flows' proportions.
@@ -87,7 +85,7 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
     def evaluate(demand: dict[str, float], where: Path | None) -> tuple[ReplicationResult, dict, dict]:
         def step(done: int, total: int) -> None:
             if progress is not None:
-                progress(runs_done[0] + done, limit * replications)
+                progress(runs_done[0] + done, (limit + 1) * replications)
 
         scaled = _scaled_flows(sc, base, demand)
         result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
@@ -101,14 +99,11 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
         options = {m: market_options(sc, m, costs[m]) for m in section.markets}
         return result, costs, {m: model.shares(opts) for m, opts in options.items()}
 
-    where = Path(out) if out is not None else None
     demand = {m: base[m] for m in section.markets}
     iterations = []
     converged = False
     for k in range(1, limit + 1):
-        # each iteration's corridor replaces the previous one in `out`: the last is the settled demand's
-        final, costs, shares = evaluate(demand, where)
-        simulated = demand
+        _, costs, shares = evaluate(demand, None)
         target = {m: shares[m]["corridor"] * section.markets[m].teu_per_year for m in section.markets}
         nxt = {m: max(demand[m] + (target[m] - demand[m]) / k, FLOOR * section.markets[m].teu_per_year)
                for m in section.markets}
@@ -122,7 +117,8 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
         if move < section.equilibrium.tolerance:
             converged = True
             break
-    report = _report(sc, shown, final, simulated, costs, shares, iterations, converged, replications)
+    final, costs, shares = evaluate(demand, Path(out) if out is not None else None)
+    report = _report(sc, shown, final, demand, costs, shares, iterations, converged, replications)
     report["runtime_seconds"] = round(time.perf_counter() - started, 3)
     if out is not None:
         write_json_atomic(Path(out) / MARKET, report)   # last: its presence marks the market complete

@@ -3,7 +3,7 @@ against what it can carry.
 
 Left: each market's shares by route (the corridor simulated, the others published). Right: the
 corridor's demand at each iteration (its market flows' TEU in tonnes, plus the exogenous flows), the
-tonnes it delivered at the settled demand (the last iteration) (mean and 95% interval over the replications), and its static
+tonnes it delivered at the settled demand (mean and 95% interval over the replications), and its static
 capacity (`static_capacity.tonnes_per_year` of the final run: the first element to saturate).
 """
 
@@ -45,7 +45,7 @@ def market_figure(report: dict) -> Figure:
     demand = [exogenous + _market_tonnes(report, it["corridor_teu_per_year"]) for it in its]
     right.plot(xs, [d / 1e6 for d in demand], "o-", color=ROUTE_COLOURS["corridor"], label="demand simulated")
     t = report.get("corridor_tonnes_per_year") or {}
-    last = xs[-1]      # the settled demand is the last one simulated
+    last = xs[-1] + 1
     if t.get("mean") is not None:
         ci = t.get("ci95") or [None, None]
         err = None if ci[0] is None else [[(t["mean"] - ci[0]) / 1e6], [(ci[1] - t["mean"]) / 1e6]]
@@ -55,7 +55,7 @@ def market_figure(report: dict) -> Figure:
     cap = cap.get("mean") if isinstance(cap, dict) else cap
     if cap:
         right.axhline(cap / 1e6, color="grey", ls="--", label="static capacity")
-    right.set_xlabel("iteration (the last: the settled demand, written)")
+    right.set_xlabel("iteration (last: the final simulation)")
     right.set_ylabel("Mt per year, whole corridor")
     right.set_title("Corridor volume against its capacity")
     right.legend(fontsize=8)
