@@ -18,7 +18,9 @@ MSA converges for a cost that rises with demand, where the plain fixed point (x_
 between an empty fast corridor and a full slow one. Its shrinking steps also settle noise, so each
 iteration records the `gap` (|y_k − x_{k−1}| / x_{k−1}) beside the `move`: a small move with a large gap
 would be a stalled, not a settled, equilibrium. Then the settled demand is simulated once more, with its
-run directories written: the corridor run, and the shares of every route at its cost.
+run directories written: the corridor run, and the shares of every route at its cost. (Writing every
+iteration's runs instead, to stop at the last one simulated, costs more than the one extra evaluation: a
+2030 run that keeps its records for a run directory is much slower than one that only summarises.)
 
 Flows that no market names keep their demand (oil, wagonload): they share the corridor and slow it.
 A market flow's tonnes scale with its market's corridor TEU, keeping the flows' proportions.
@@ -65,7 +67,8 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
                        out: str | Path | None = None, progress: Callable[[int, int], None] | None = None
                        ) -> MarketResult:
     """Settle the scenario's markets (see the module); write `out` (the final corridor replications and
-    market.json beside their summary) if given. Raises ScenarioError, ExperimentError for bad input."""
+    market.json beside their summary) if given. Raises ScenarioError, ExperimentError for bad input (before
+    anything runs), ExperimentInterrupted on Ctrl-C."""
     started = time.perf_counter()
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
