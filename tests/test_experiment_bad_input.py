@@ -32,6 +32,13 @@ CASES = [
     (["sweep", "--vary", f"{SERVERS}=2,0"], f"{SERVERS}: "),   # 0 servers: the grid point is checked too
     (["sweep", "--vary", f"{SERVERS}=2,3", "--replications", "0"], "--replications"),
     (["sweep", "--vary", f"{SERVERS}=2,3", "--min-gain", "-1"], "--min-gain"),
+    (["sweep", "--vary", f"{SERVERS}=2,3", "--kpi", "utilization"], "--kpi 'utilization': not a KPI an experiment"),
+    (["sweep", "--vary", f"{SERVERS}=2,3", "--kpi", "transit_days.dmand.p95"],
+     "--kpi 'transit_days.dmand.p95': no flow 'dmand' in the scenario"),
+    (["sweep", "--vary", f"{SERVERS}=2,3", "--kpi", "resources.station:nowhere.mean_wait_hours"],
+     "no resource 'station:nowhere' in the scenario (e.g. station:station)"),
+    (["sweep", "--vary", f"{SERVERS}=2,3", "--kpi", "delivered_tonnes_per_year", "--kpi", "delivered_tonnes_per_year"],
+     "given twice"),
     (["run", "--replications", "0"], "Invalid value for '--replications': 0 is not in the range x>=1"),
     (["run", "--replications", "two"], "Invalid value for '--replications'"),
     (["run", "--replications", "2", "--workers", "0"], "Invalid value for '--workers'"),

@@ -39,6 +39,7 @@ FLAGS = {
     "out": Flag("--out", shown=str),
     "min_gain": Flag("--min-gain", shown=_as_percent, rule="must be a percentage in [0, 100)"),
     "threshold": Flag("--fail-if"),
+    "kpis": Flag("--kpi"),
 }
 
 
