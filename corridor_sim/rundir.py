@@ -9,6 +9,8 @@ A run directory is one of:
                                                    aggregated summary.json is written last
     DIR/sweep.json, DIR/runs/g000-r0000/           a sweep (sweep.json written last): not a run, refused
                                                    where a run is wanted
+    DIR/levers.json, DIR/base/, DIR/levers/…       levers (levers.json written last): not a run either; its
+                                                   base and each lever are replications directories
 
 so a directory whose summary.json is there is complete. Everything that reads a run
 reads it here: `compare` (`RunDirectory.successful_runs`, the summaries of the runs that
@@ -39,6 +41,9 @@ if TYPE_CHECKING:   # the tables are read on demand, by the figures and the repo
 REPLICATIONS_DIR = "replications"   # the replications' run directories, under the experiment's
 SWEEP = "sweep.json"                # a sweep's own file
 SWEEP_RUNS_DIR = "runs"             # a sweep's run directories
+LEVERS = "levers.json"              # a levers directory's own file (written last)
+LEVERS_BASE_DIR = "base"            # ... its base (a replications directory)
+LEVERS_DIR = "levers"               # ... and its levers (each a replications directory)
 
 
 class NotARunDirectory(ValueError):
@@ -90,6 +95,10 @@ class RunDirectory:
         if (d / SWEEP).exists() or ((d / SWEEP_RUNS_DIR).is_dir() and not (d / SUMMARY).exists()):
             raise NotARunDirectory(f"{d}: is a sweep directory, not a run directory (its runs are in "
                                    f"{d / SWEEP_RUNS_DIR}/)")
+        unfinished_levers = (d / LEVERS_BASE_DIR / REPLICATIONS_DIR).is_dir() and not (d / SUMMARY).exists()
+        if (d / LEVERS).exists() or unfinished_levers:
+            raise NotARunDirectory(f"{d}: is a levers directory, not a run directory (its base is "
+                                   f"{d / LEVERS_BASE_DIR}/, each lever under {d / LEVERS_DIR}/)")
         if not (d / SUMMARY).exists():
             unfinished = Remedy("an unfinished experiment: finish it with", "resume", True) \
                 if (d / REPLICATIONS_DIR).is_dir() else None

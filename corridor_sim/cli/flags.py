@@ -40,6 +40,8 @@ FLAGS = {
     "min_gain": Flag("--min-gain", shown=_as_percent, rule="must be a percentage in [0, 100)"),
     "threshold": Flag("--fail-if"),
     "kpis": Flag("--kpi"),
+    "top": Flag("--top"),
+    "levers": Flag("--lever"),
 }
 
 

@@ -30,7 +30,7 @@ from .executors import make_executor
 from .tasks import RunOutcome, RunTask, failed_outcome, finished_outcome, write_outcome
 
 # What each kind of experiment directory holds at its top, to refuse resuming the wrong kind.
-_MARKERS = {"single run": "visits.parquet", "replications": "replications", "sweep": "runs"}
+_MARKERS = {"single run": "visits.parquet", "replications": "replications", "sweep": "runs", "levers": "base"}
 
 
 def check_progress(progress) -> None:
