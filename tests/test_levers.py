@@ -125,8 +125,10 @@ def test_an_interrupted_levers_run_resumes_with_what_is_missing_and_ranks_the_sa
         if finished >= 5:     # the base's three runs and two of the levers'
             raise KeyboardInterrupt
 
-    with pytest.raises(ExperimentInterrupted):
+    with pytest.raises(ExperimentInterrupted) as stopped:
         levers(MINI, out=out, progress=stop_after_five, **OPTIONS)
+    assert (stopped.value.finished, stopped.value.total) == (5, 15)   # the base's runs counted with the levers'
+    assert not (out / "levers.json").exists()
     assert not (out / "levers.json").exists() and (out / "base" / "summary.json").is_file()
     finished = sorted(p.parent.parent.name + "/" + p.name for p in out.glob("levers/*/replications/rep-*"))
     assert finished == ["lever-000/rep-0000", "lever-000/rep-0001"]

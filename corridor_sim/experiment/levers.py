@@ -37,7 +37,7 @@ from ..scenario import ScenarioError, load_scenario
 from ..scenario.loader import apply_overrides, parse_override, validate
 from .candidates import Lever, limiting_elements, levers_for
 from .criteria import TONNES, TRANSIT_STATS, default_criteria, transit_groups
-from .errors import ExperimentError
+from .errors import ExperimentError, ExperimentInterrupted
 from .executors import check_options
 from .gains import paired_gain
 from .lever_gains import by_days_saved, gain_rows, gains_table, lever_dir, lever_entry, rank
@@ -164,47 +164,61 @@ def levers(
                progress=report, top_files=(LEVERS, GAINS, f"{BASE_DIR}/{SUMMARY}"), **options).run(finish_base)
     base, base_outcomes = holder["base"]
 
-    # What limits it, and what to try.
-    limiting, tried, skipped = _candidates(base.summary, sc, resolved, shown, top, given)
-    runs = []   # (lever index, task)
-    for k, lever in enumerate(tried):
-        data = apply_overrides(resolved, [f"{lever.path}={value_text(lever.value)}"], shown)
-        runs += [(k, RunTask(replication_id(r), r, data, shown, parameters={lever.path: lever.value},
-                             keep_records=keep)) for r in range(replications)]
-    where = {id(t): f"{LEVERS_DIR}/{lever_dir(k)}/{REPLICATIONS_DIR}/{t.run_id}" for k, t in runs}
-    criteria = default_criteria(sc)   # tonnes, and the mean and p95 transit of every flow group
-
-    def finish_levers(work: Path | None, outcomes: list[RunOutcome], seconds: float) -> None:
-        by_lever: dict[int, list[RunOutcome]] = {}
-        for (k, _), o in zip(runs, outcomes):
-            by_lever.setdefault(k, []).append(o)
-        base_metrics = {o.replication: flatten(o.summary) for o in base_outcomes if o.ok}
-        entries, rows = [], []
-        for k, lever in enumerate(tried):
-            done = by_lever.get(k, [])
-            result = summarize_replications(done, sum(o.summary.get("runtime_seconds") or 0.0 for o in done))
-            if work is not None:
-                _write_replications(work / LEVERS_DIR / lever_dir(k), result)
-            metrics = {o.replication: flatten(o.summary) for o in done if o.ok}
-            gains = {c.metric: paired_gain(c, {r: m.get(c.metric) for r, m in base_metrics.items()},
-                                           {r: m.get(c.metric) for r, m in metrics.items()}) for c in criteria}
-            entries.append(lever_entry(k, lever, gains, sc, done))
-            rows += gain_rows(k, lever, gains, criteria, sc)
-        ranked = rank(entries)
-        info = _info(sc, shown, replications, top, overrides, base, base_outcomes, limiting, ranked, skipped,
-                     by_lever, seconds)
-        holder["result"] = (info, gains_table(rows))
-        if work is not None:
-            write_parquet_atomic(work / GAINS, holder["result"][1])
-            write_json_atomic(work / LEVERS, info)   # last: its presence marks the experiment complete
-
     first = len(base_tasks)
-    Experiment([t for _, t in runs], lambda t: where[id(t)], out, resume=True,
-               progress=lambda done, total: report(first + done, first + total),
-               top_files=(LEVERS, GAINS, *(f"{LEVERS_DIR}/{lever_dir(k)}/{SUMMARY}" for k in range(len(tried)))),
-               **options).run(finish_levers)
+    try:
+        # What limits it, and what to try.
+        limiting, tried, skipped = _candidates(base.summary, sc, resolved, shown, top, given)
+        runs = []   # (lever index, task)
+        for k, lever in enumerate(tried):
+            data = apply_overrides(resolved, [f"{lever.path}={value_text(lever.value)}"], shown)
+            runs += [(k, RunTask(replication_id(r), r, data, shown, parameters={lever.path: lever.value},
+                                 keep_records=keep)) for r in range(replications)]
+        where = {id(t): f"{LEVERS_DIR}/{lever_dir(k)}/{REPLICATIONS_DIR}/{t.run_id}" for k, t in runs}
+
+        def finish_levers(work: Path | None, outcomes: list[RunOutcome], seconds: float) -> None:
+            entries, rows, by_lever = _judged(sc, tried, [k for k, _ in runs], outcomes, base_outcomes, work)
+            ranked = rank(entries)
+            info = _info(sc, shown, replications, top, overrides, base, base_outcomes, limiting, ranked, skipped,
+                         by_lever, seconds)
+            holder["result"] = (info, gains_table(rows))
+            if work is not None:
+                write_parquet_atomic(work / GAINS, holder["result"][1])
+                write_json_atomic(work / LEVERS, info)   # last: its presence marks the experiment complete
+
+        Experiment([t for _, t in runs], lambda t: where[id(t)], out, resume=True,
+                   progress=lambda done, total: report(first + done, first + total),
+                   top_files=(LEVERS, GAINS, *(f"{LEVERS_DIR}/{lever_dir(k)}/{SUMMARY}" for k in range(len(tried)))),
+                   **options).run(finish_levers)
+    except ExperimentInterrupted as exc:   # counted with the base's runs
+        raise ExperimentInterrupted(first + exc.finished, first + exc.total, out) from None
+    except KeyboardInterrupt:              # after the base, before any lever finished
+        raise ExperimentInterrupted(first, first, out) from None
     info, gains = holder["result"]
     return LeverResult(info, gains, base, out)
+
+
+def _judged(sc, tried: list[Lever], lever_of: list[int], outcomes: list[RunOutcome], base_outcomes: list[RunOutcome],
+            work: Path | None) -> tuple[list[dict], list[dict], dict[int, list[RunOutcome]]]:
+    """Each lever's replications summarised (and written into `work`, as a replications directory), and
+    its gains against the base, pair by pair, on tonnes and on the transit of every flow group: its
+    levers.json entry, its rows of gains.parquet, and its runs (`lever_of[i]`: the lever of run i)."""
+    criteria = default_criteria(sc)   # tonnes, and the mean and p95 transit of every flow group
+    by_lever: dict[int, list[RunOutcome]] = {}
+    for k, o in zip(lever_of, outcomes):
+        by_lever.setdefault(k, []).append(o)
+    base_metrics = {o.replication: flatten(o.summary) for o in base_outcomes if o.ok}
+    entries, rows = [], []
+    for k, lever in enumerate(tried):
+        done = by_lever.get(k, [])
+        result = summarize_replications(done, sum(o.summary.get("runtime_seconds") or 0.0 for o in done))
+        if work is not None:
+            _write_replications(work / LEVERS_DIR / lever_dir(k), result)
+        metrics = {o.replication: flatten(o.summary) for o in done if o.ok}
+        gains = {c.metric: paired_gain(c, {r: m.get(c.metric) for r, m in base_metrics.items()},
+                                       {r: m.get(c.metric) for r, m in metrics.items()}) for c in criteria}
+        entries.append(lever_entry(k, lever, gains, sc, done))
+        rows += gain_rows(k, lever, gains, criteria, sc)
+    return entries, rows, by_lever
 
 
 def _candidates(summary: dict, sc, resolved: dict, shown: str, top: int, given: list[Lever]):
