@@ -36,7 +36,7 @@ from ..rundir import SWEEP, SWEEP_RUNS_DIR
 from ..scenario import ScenarioError
 from ..scenario.loader import SafeLoader, apply_overrides, load_raw, validate
 from ..simulate import resource_names
-from .criteria import Criterion, parse_criteria
+from .criteria import HIGHER, Criterion, parse_criteria
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS, flatten
@@ -291,7 +291,7 @@ def summarize_points(outcomes: list[RunOutcome], point_of: dict[str, int], items
 
     order = {path: _order(values) for path, values in items}
     sat_rows, marks, saturated = judge(items, order, params_of, keys_of, metrics_of, criteria, min_gain)
-    tonnes = [Criterion(GAIN_METRIC, "higher")]
+    tonnes = [Criterion(GAIN_METRIC, HIGHER)]
     gain_rows, _, _ = judge(items, order, params_of, keys_of, metrics_of, tonnes, min_gain)
     for r in gain_rows:
         rows[r["point"]][f"gain_pct[{r['parameter']}]"] = r["gain_pct"]
