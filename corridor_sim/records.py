@@ -44,7 +44,9 @@ class Visit(NamedTuple):
 
 class Delivery(NamedTuple):
     """A consignment delivered at its destination. Its transit is timed on two clocks: from `created`
-    (cargo ready at the origin) and from `departed` (its train, truck or vessel leaving the origin)."""
+    (cargo ready at the origin) and from `departed` (its train, truck or vessel leaving the origin).
+    `route` is the index of the route option it took among its flow's (0 for a flow with one route):
+    what it paid and emitted follows from that route's legs."""
 
     consignment: int
     flow: str
@@ -53,6 +55,7 @@ class Delivery(NamedTuple):
     delivered: float
     tonnes: float
     teu: float
+    route: int
 
 
 class TrainRun(NamedTuple):

@@ -116,3 +116,13 @@ def test_kpis_are_named_as_compare_names_metrics_and_checked_against_the_scenari
         assert fragment in str(err.value) and str(err.value).startswith(f"kpis '{bad}'")
     with pytest.raises(ExperimentError, match="given twice"):
         parse_criteria(["delivered_teu_per_year", "delivered_teu_per_year"], sc, names)
+
+
+def test_the_cost_and_the_emissions_of_the_corridor_are_judged_lower_is_better_where_the_runs_price_them():
+    priced, _ = load_scenario(DATA / "priced_corridor.yaml")
+    names = lambda: []  # noqa: E731
+    parsed = parse_criteria(["corridor_generalised_cost_usd_per_teu", "co2e_tonnes_per_year"], priced, names)
+    assert [c.better for c in parsed] == ["lower", "lower"]
+    mini, _ = load_scenario(DATA / "mini_corridor.yaml")   # no costs: section, no cost KPI in its runs
+    with pytest.raises(ExperimentError, match="the scenario has no costs: section"):
+        parse_criteria(["corridor_cost_usd_per_teu"], mini, names)

@@ -75,12 +75,14 @@ def rank_bottlenecks(resources: list[dict], crossing: dict[str, float] | None = 
         {"name": r["name"], "kind": r["kind"], "utilization": r["utilization"],
          "occupancy": r.get("occupancy", r["utilization"]), "saturated": saturated(r), "wait_share": share,
          "capacity_wait_share": capacity_share, "share_of_transit_time": r_transit,
-         "queue_state": r.get("queue_state", "steady"), "reason": _reason(r, share, r_transit)}
+         "queue_state": r.get("queue_state", "steady"), "reason": reason(r, share, r_transit)}
         for _, capacity_share, share, r, r_transit in rows[:top]
     ]
 
 
-def _reason(r: dict, share: float, transit_share: float) -> str:
+def reason(r: dict, share: float, transit_share: float) -> str:
+    """Why a resource is ranked, in one line, from its statistics (a run's, or the means over replications:
+    then `queue_state` may be the list of the replications' verdicts)."""
     parts = []
     if r["kind"] == "weather":
         parts.append(f"closed {r['utilization']:.0%} of the time")
@@ -92,7 +94,7 @@ def _reason(r: dict, share: float, transit_share: float) -> str:
                      reverse=True)[:3]
         if top:
             parts.append("vessels " + ", ".join(f"{STATE_NAMES[k]} {v:.0%}" for v, k in top))
-    parts.append(f"{share:.0%} of all waiting (mean wait {r['mean_wait_hours']:.1f} h, max queue {r['max_queue']})")
+    parts.append(f"{share:.0%} of all waiting (mean wait {r['mean_wait_hours']:.1f} h, max queue {r['max_queue']:,.0f})")
     causes = r.get("waits_by_cause") or {}
     total = sum(causes.values())
     if len(causes) > 1 and total:
@@ -100,11 +102,16 @@ def _reason(r: dict, share: float, transit_share: float) -> str:
                                            for c, v in sorted(causes.items(), key=lambda kv: -kv[1])))
     if transit_share:
         parts.append(f"{transit_share:.0%} of the transit time of the flows through it")
-    if r.get("queue_state") == "growing":
-        parts.append(f"queue growing without bound: {r['queue_at_end']} waiting at the end")
-    elif r.get("queue_state") == "seasonal" and r["queue_at_end"] >= 0.9 * r["max_queue"]:
-        parts.append(f"backlog of {r['queue_at_end']} at the end, its peak: built late in the window, "
+    state = r.get("queue_state")
+    if isinstance(state, list):   # replications that disagree
+        growing = sum(s == "growing" for s in state)
+        if growing:
+            parts.append(f"queue growing without bound in {growing} of {len(state)} replications")
+    elif state == "growing":
+        parts.append(f"queue growing without bound: {r['queue_at_end']:,.0f} waiting at the end")
+    elif state == "seasonal" and r["queue_at_end"] >= 0.9 * r["max_queue"]:
+        parts.append(f"backlog of {r['queue_at_end']:,.0f} at the end, its peak: built late in the window, "
                      "with no growth over the window as a whole")
-    elif r.get("queue_state") == "seasonal" and r["queue_at_end"]:
-        parts.append(f"backlog of {r['queue_at_end']} at the end (peak {r['max_queue']}): it builds and clears")
+    elif state == "seasonal" and r["queue_at_end"]:
+        parts.append(f"backlog of {r['queue_at_end']:,.0f} at the end (peak {r['max_queue']:,.0f}): it builds and clears")
     return "; ".join(parts)

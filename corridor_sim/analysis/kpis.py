@@ -19,6 +19,7 @@ from .bottlenecks import rank_bottlenecks, waits_by_cause
 from .capacity import static_capacity
 from .decomposition import visit_aggregates
 from .deliveries import Deliveries, read_deliveries
+from .economics import economics
 from .resources import resource_table
 from .sea import sea_traffic
 from .stability import queue_states, stability
@@ -109,12 +110,15 @@ def summarize(records: RunRecords) -> dict:
     capacity = static_capacity(records.scenario, k["route_shares"], records.route_paths)
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
     breakdown, crossing = visit_aggregates(records, deliveries)   # one pass over the visits, chunk by chunk
+    priced = economics(records, deliveries, breakdown)             # cost, CO2e, reliability
+    k.update(priced.kpis)
     return {
         "kpis": k,
         "resources": res,
         "bottlenecks": rank_bottlenecks(res, crossing),
         "waits_by_cause": waits_by_cause(res),
         "sea": sea_traffic(records),
+        **priced.blocks,
         "stability": stability(records, res, k["delivered_tonnes_per_year"]["mean"], capacity),
         "static_capacity": capacity,
         "transit_breakdown": breakdown,

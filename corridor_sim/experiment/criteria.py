@@ -11,6 +11,8 @@ The KPIs an experiment can judge, and their direction:
     transit_days_from_departure[_by_group].<flow|group>.<stat>        lower
     resources.<resource>.<mean_wait_hours|mean_queue|max_queue|       lower
               queue_at_end|wait_tonne_hours|backlog_tonnes>
+    corridor_cost_usd_per_teu, corridor_generalised_cost_usd_per_teu  lower (a scenario with `costs:`)
+    corridor_co2e_kg_per_teu (or _per_tonne), co2e_tonnes_per_year    lower (a scenario with `emissions:`)
 
 Other metrics (utilisation, occupancy, …) have no better direction: more of a resource makes
 them fall, which is neither good nor bad, so they are refused rather than guessed.
@@ -55,7 +57,8 @@ class _Family:
 
     pattern: re.Pattern
     better: str
-    form: str          # how the family is written, for the message that lists them
+    form: str                  # how the family is written, for the message that lists them
+    needs: str | None = None   # the scenario's section without which its runs have no such metric
 
 
 _STAT = r"(?:mean|p50|p95)"
@@ -70,6 +73,10 @@ _FAMILIES = (
             "transit_days_by_group.<group>.<mean|p50|p95>"),
     _Family(re.compile(rf"resources\.(?P<resource>.+)\.(?:{'|'.join(WAIT_STATS)})"), LOWER,
             f"resources.<resource>.<{'|'.join(WAIT_STATS)}>"),
+    _Family(re.compile(r"corridor_(?:generalised_)?cost_usd_per_teu"), LOWER,
+            "corridor_cost_usd_per_teu (or _generalised_)", "costs"),
+    _Family(re.compile(r"corridor_co2e_kg_per_(?:teu|tonne)|co2e_tonnes_per_year"), LOWER,
+            "corridor_co2e_kg_per_teu (or _per_tonne), co2e_tonnes_per_year", "emissions"),
 )
 FORMS = "; ".join(f.form for f in _FAMILIES)
 
@@ -114,6 +121,9 @@ def parse_criteria(kpis: Sequence[str] | str | None, scenario: Scenario,
         family = next((f for f in _FAMILIES if f.pattern.fullmatch(metric)), None)
         if family is None:
             raise ExperimentError("kpis", f"{text!r}: not a KPI an experiment can judge (one of: {FORMS})")
+        if family.needs is not None and getattr(scenario, family.needs, None) is None:
+            raise ExperimentError("kpis", f"{text!r}: the scenario has no {family.needs}: section, so its runs "
+                                          f"have no such KPI")
         for kind, name in family.pattern.fullmatch(metric).groupdict().items():
             if known[kind] is None:
                 known[kind] = set(resource_names())

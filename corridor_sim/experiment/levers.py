@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
 from ..rundir import LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, REPLICATIONS_DIR, replication_id
-from ..scenario import ScenarioError, load_scenario
+from ..scenario import Scenario, ScenarioError
 from ..scenario.loader import apply_overrides, parse_override, validate
+from ..scenario.sources import load_any, override_texts
 from .candidates import Lever, limiting_elements, levers_for
 from .criteria import TONNES, TRANSIT_STATS, default_criteria, transit_groups
 from .errors import ExperimentError, ExperimentInterrupted
@@ -115,7 +116,7 @@ def _at(data: dict, parts: list[str]):
 
 
 def levers(
-    scenario: str | Path,
+    scenario: str | Path | Mapping | Scenario,
     *,
     replications: int = DEFAULT_REPLICATIONS,
     top: int = DEFAULT_TOP,
@@ -124,23 +125,23 @@ def levers(
     executor: str = "process",
     scheduler: str | None = None,
     run_timeout: float | None = None,
-    overrides: list[str] | tuple[str, ...] = (),
+    overrides: list[str] | tuple[str, ...] | Mapping = (),
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> LeverResult:
-    """Run the base, build levers for its `top` limiting elements (and the `levers` given: 'path=value'
-    texts or {path: value}), run each against the base with common random numbers, and rank them.
+    """Run the base (a file, a mapping or a `Scenario`), build levers for its `top` limiting elements (and
+    the `levers` given: 'path=value' texts or {path: value}), run each against the base with common random
+    numbers, and rank them.
     Bad input raises `ScenarioError` or `ExperimentError` before anything runs; Ctrl-C raises
     `ExperimentInterrupted` with the finished runs kept in `out`."""
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
     check_progress(progress)
     check_top(top)
-    shown = str(scenario)
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
-    sc, resolved = load_scenario(scenario, sets)
+    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sc, resolved, shown = load_any(scenario, sets)
     given = given_levers(levers, resolved, shown)
     if top == 0 and not given:
         raise ExperimentError("top", "tries no element, and no lever is given: nothing to try", value=top)
@@ -310,7 +311,7 @@ def _info(sc, shown, replications, top, overrides, base, base_outcomes, limiting
         "seed": sc.seed,
         "replications": replications,
         "top": top,
-        "overrides": list(overrides),
+        "overrides": override_texts(overrides),
         "confidence": CONFIDENCE,
         "measures": {"tonnes": TONNES, "days": transit_groups(sc)},
         "base": _diagnostics(sc, base, base_outcomes),

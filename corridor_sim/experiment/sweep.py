@@ -23,6 +23,7 @@ step's interval is too wide to say so.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import json
 from dataclasses import dataclass
@@ -33,13 +34,14 @@ import yaml
 
 from ..output import write_json_atomic, write_parquet_atomic
 from ..rundir import SWEEP, SWEEP_RUNS_DIR
-from ..scenario import ScenarioError
-from ..scenario.loader import SafeLoader, apply_overrides, load_raw, validate
+from ..scenario import Scenario, ScenarioError
+from ..scenario.loader import SafeLoader, apply_overrides, validate
+from ..scenario.sources import load_any, override_texts
 from ..simulate import resource_names
 from .criteria import HIGHER, Criterion, parse_criteria
 from .errors import ExperimentError
 from .executors import check_options
-from .metrics import MAIN_KPIS, flatten
+from .metrics import flatten, reported_kpis
 from .replications import RUNS, check_replications, runs_table, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .saturation import judge
@@ -66,6 +68,13 @@ class SweepResult:
     runs: pd.DataFrame         # one row per run
     info: dict                 # the content of sweep.json
     out: Path | None = None
+
+    def __repr__(self) -> str:
+        return (f"SweepResult({self.info.get('scenario')}: {len(self.summary)} grid points, "
+                f"{len(self.runs)} runs{f', in {self.out}' if self.out else ''})")
+
+    def _repr_html_(self) -> str:
+        return f"<b>{html.escape(repr(self))}</b>" + self.summary.head(12).to_html(max_cols=8)
 
 
 # ---------------------------------------------------------------------------
@@ -153,7 +162,7 @@ def _column(values: list) -> Callable:
 
 
 def sweep(
-    scenario: str | Path,
+    scenario: str | Path | Mapping | Scenario,
     vary: Mapping[str, Sequence] | Sequence[str],
     *,
     replications: int = 1,
@@ -161,7 +170,7 @@ def sweep(
     executor: str = "process",
     scheduler: str | None = None,
     run_timeout: float | None = None,
-    overrides: list[str] | tuple[str, ...] = (),
+    overrides: list[str] | tuple[str, ...] | Mapping = (),
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
@@ -180,10 +189,8 @@ def sweep(
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
-    shown = str(scenario)
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
-    base = apply_overrides(load_raw(scenario), sets, shown)
-    base_sc = validate(base, shown)
+    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    base_sc, base, shown = load_any(scenario, sets)
     criteria = parse_criteria(kpis, base_sc, lambda: resource_names(base_sc))
     points = []  # (index, {path: value}, resolved)
     for g, combo in enumerate(itertools.product(*(values for _, values in items))):
@@ -274,8 +281,8 @@ def summarize_points(outcomes: list[RunOutcome], point_of: dict[str, int], items
     params_of = {g: os_[0].parameters for g, os_ in by_point.items()}
     keys_of = {g: {p: value_text(v) for p, v in params.items()} for g, params in params_of.items()}
     metrics_of = {g: {o.replication: flatten(o.summary) for o in os_ if o.ok} for g, os_ in by_point.items()}
-    shown = list(MAIN_KPIS) + [c.metric for c in criteria if c.metric not in MAIN_KPIS]
-
+    keys = tuple(k.key for k in reported_kpis([o.summary for o in outcomes if o.ok]))
+    shown = keys + tuple(c.metric for c in criteria if c.metric not in keys)
     rows = []
     for g in range(n_points):
         os_ = by_point[g]

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from ..experiment.metrics import MAIN_KPIS
+from ..experiment.metrics import ECONOMIC_KPIS, MAIN_KPIS
 from ..experiment.sweep import DEMAND, SATURATION, SUMMARY_TABLE, SweepResult
 from ..rundir import SWEEP, NotARunDirectory
 from .common import figure
@@ -106,7 +106,7 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
     tonnes and p95 transit days that changed most."""
     t = table.set_index("metric")
     if metrics is None:
-        main = [m for m in MAIN_KPIS if m in t.index]
+        main = [m for m in (*MAIN_KPIS, *(k.key for k in ECONOMIC_KPIS)) if m in t.index]
         rest = [m for m in t.index if (m.startswith("delivered_tonnes_per_year_by_flow.")
                                        or (m.startswith("transit_days.") and m.endswith(".p95")))]
         rest = sorted(rest, key=lambda m: -abs(t.loc[m, "diff_pct"]) if pd.notna(t.loc[m, "diff_pct"]) else 0)
@@ -143,4 +143,5 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
 
 
 def _higher_is_worse(metric: str) -> bool:
-    return metric.startswith(("transit_days", "runtime", "resources.")) and "delivered" not in metric
+    return metric.startswith(("transit_days", "runtime", "resources.", "cost_", "generalised_", "corridor_", "co2e_")) \
+        and "delivered" not in metric

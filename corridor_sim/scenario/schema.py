@@ -16,7 +16,10 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from .costs import Costs
 from .durations import Duration
+from .emissions import Emissions
+from .groups import FlowGroup
 from .types import Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Strict, Whole
 
 
@@ -152,6 +155,9 @@ class Node(Strict):
 # --------------------------------------------------------------------------
 
 
+KM_BY_COUNTRY = "Kilometres in each country (by `country` code), for a link across a border: tariffs and traction."
+
+
 class RailLink(Strict):
     """A rail section: a capacity in trains per day and a running speed.
 
@@ -167,6 +173,7 @@ class RailLink(Strict):
     speed_km_per_day: PositiveFloat
     capacity_trains_per_day: PositiveFloat
     tracks: Literal[1, 2] = 2
+    km_by_country: dict[str, PositiveFloat] | None = Field(default=None, description=KM_BY_COUNTRY)
 
 
 class Timetable(Strict):
@@ -201,6 +208,7 @@ class RoadLink(Strict):
     to: Identifier
     distance_km: PositiveFloat
     speed_km_per_day: PositiveFloat
+    km_by_country: dict[str, PositiveFloat] | None = Field(default=None, description=KM_BY_COUNTRY)
 
 
 class TransferLink(Strict):
@@ -332,6 +340,7 @@ class _FlowBase(Strict):
         description="Alternative routes (instead of `route`), chosen per consignment by `route_choice`.",
     )
     route_choice: Literal["fixed_shares", "least_expected_time"] = "fixed_shares"
+    promised_days: PositiveFloat | None = Field(default=None, description="Transit promised, from leaving the origin.")
     tonnes_per_year: PositiveFloat
     seasonality: Annotated[list[NonNegativeFloat], Field(min_length=12, max_length=12)] = Field(
         default_factory=lambda: [1.0] * 12,
@@ -509,3 +518,6 @@ class Scenario(Strict):
         default=1.0,
         description="Multiplies every station's dwell (customs, documents): 0.5 studies paperless, simplified transit.",
     )
+    groups: dict[Identifier, FlowGroup] = Field(default_factory=dict, description="Flow groups' promised transit.")
+    costs: Costs | None = Field(default=None, description="Tariffs, fees and the value of time (generalised cost).")
+    emissions: Emissions | None = Field(default=None, description="CO2e factors (ISO 14083, GLEC).")
