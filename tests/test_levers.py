@@ -12,6 +12,7 @@ import json
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from corridor_sim.cli import cli
@@ -193,3 +194,15 @@ def test_each_kind_of_element_gets_its_levers():
     assert list(built(f"rolling_stock.{pool}")[0].values()) == [-(-sc.rolling_stock[pool].count * 5 // 4)]
     nothing, why = built("nodes.kuryk.weather")
     assert nothing == {} and "storms" in why
+
+
+def test_levers_take_a_scenario_and_overrides_as_the_other_experiments_do():
+    from corridor_sim import api
+
+    mapping = yaml.safe_load(ONE_LINE.read_text())
+    result = api.levers(mapping, overrides={"horizon_days": 60}, replications=2, top=1)
+    assert isinstance(result, api.LeverResult) and result.info["scenario_file"] == "(scenario mapping)"
+    assert result.info["overrides"] == ["horizon_days=60"]
+    assert result.info["levers"][0]["path"] == "fleets.ferries.vessels" and result.out is None
+    assert len(repr(result)) < 250 and repr(result).startswith("LeverResult(one_ferry_line: 2 levers on 1 limiting")
+    assert len(result._repr_html_()) < 3000

@@ -27,13 +27,6 @@ def _marked(stat: dict, fmt: str) -> str:
     return f"[green]{text}*[/]" if stat["mean"] > 0 else f"[red]{text}*[/]"
 
 
-def _text(x) -> str:
-    """A field that is the same text in every replication, or the list of the replications' texts."""
-    if isinstance(x, list):
-        return f"{x[0]} (replication 0; the replications differ)" if x else "–"
-    return "–" if x is None else str(x)
-
-
 def print_levers(info: dict, console: Console, out: Path | None = None) -> None:
     base = info["base"]
     n = info["replications"]
@@ -43,9 +36,11 @@ def print_levers(info: dict, console: Console, out: Path | None = None) -> None:
     console.print(f"Delivered {_num(delivered['mean'])} t/yr (95%: {_ci(delivered)}) of a demand of "
                   f"{_num(base['demand_tonnes_per_year'])} t/yr.")
     stability = base["stability"]
-    colour = "" if stability.get("stable") else "bold red"
-    console.print("Stability: " + (f"[{colour}]{_text(stability.get('message'))}[/]" if colour
-                                     else _text(stability.get("message"))))
+    message = stability.get("message")
+    if isinstance(message, list):   # the replications' words differ: say how many were stable, show the first
+        message = (f"stable in {stability.get('stable_in', 0)} of {n} replications; replication 0: "
+                   f"{message[0] if message else '–'}")
+    console.print("Stability: " + (message if stability.get("stable") else f"[bold red]{message}[/]"))
     limits = Table(title="Where the base's diagnostics point (both first, then the ranking and the static load in "
                          "turn)", title_justify="left")
     for col, just in (("#", "right"), ("element", "left"), ("pointed at by", "left"), ("ranked", "right"),

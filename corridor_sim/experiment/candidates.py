@@ -126,8 +126,8 @@ def _fleet(path: str, fleet: Fleet, scenario: Scenario, summary: dict) -> list[L
             # as many as it sailed in the base, now on the clock instead of when loaded.
             every = round(2 * HOURS_PER_YEAR * len(lines) / sailings, 1)
             if every > 0:
-                out.append(Lever(f"a timetable for {path}: every {every:g} h on each line (its sailings in the base, "
-                                 f"on the clock)", f"{path}.timetable", {"every_hours": every}, None, path))
+                out.append(Lever(f"a timetable for {path} (every {every:g} h: its sailings in the base)",
+                                 f"{path}.timetable", {"every_hours": every}, None, path))
     return out
 
 

@@ -27,6 +27,7 @@ and the levers run into it; `levers.json`, written last, marks the directory com
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
@@ -66,6 +67,21 @@ class LeverResult:
     gains: pd.DataFrame        # tidy: one row per lever per measure
     base: ReplicationResult    # the base's replications
     out: Path | None = None
+
+    def __repr__(self) -> str:
+        info = self.info
+        first = (info.get("levers") or [None])[0]
+        best = "no lever" if first is None else (
+            f"first: {first['lever']}, {first['gain_tonnes_per_year']['mean'] or 0:+,.0f} t/yr"
+            + (" (real)" if first["gain_tonnes_per_year"]["real"] else " (not real)"))
+        return (f"LeverResult({info.get('scenario')}: {len(info.get('levers') or [])} levers on "
+                f"{len(info.get('limiting') or [])} limiting elements, {info.get('replications')} replications; "
+                f"{best}{f', in {self.out}' if self.out else ''})")
+
+    def _repr_html_(self) -> str:
+        head = f"<b>LeverResult</b> {html.escape(repr(self)[len('LeverResult('):-1])}"
+        tonnes = self.gains[self.gains.measure == TONNES]
+        return head + tonnes[["lever", "path", "gain", "gain_ci95_low", "gain_ci95_high", "real"]].to_html(index=False)
 
 
 def check_top(top) -> None:
@@ -289,7 +305,9 @@ def _diagnostics(sc, base: ReplicationResult, base_outcomes: list[RunOutcome]) -
         "demand_tonnes_per_year": stat("stability.demand_tonnes_per_year")["mean"],
         "transit_days": {group: {st: stat(f"{prefix}.{st}") for st in TRANSIT_STATS}
                          for group, prefix in transit_groups(sc).items()},
-        "stability": {"stable": stability.get("stable"), "message": stability.get("message")},
+        "stability": {"stable": stability.get("stable"), "message": stability.get("message"),
+                      "stable_in": sum(bool((o.summary.get("stability") or {}).get("stable"))
+                                       for o in base_outcomes if o.ok)},
         "static_capacity": {"tonnes_per_year": capacity.get("tonnes_per_year"),
                             "first_to_saturate": capacity.get("first_to_saturate"), "note": capacity.get("note")},
         "bottlenecks": [{k: b.get(k) for k in ("name", "kind", "listed_in", "rank", "queue_state", "reason")}
