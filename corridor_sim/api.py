@@ -17,6 +17,7 @@ from . import experiment
 from .experiment import LeverResult, ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
 from .output import write_run
+from .ownership import check_out
 from .progress import drawing_progress
 from .scenario import Scenario
 from .scenario.sources import load_any, override_texts
@@ -48,6 +49,8 @@ def run(
     `extra_files(result, directory)` writes more files (figures) into the run directory
     before it is put in place, so that they arrive with the run or not at all.
     Replications are `run_replications` (a `ReplicationResult`); one run is always a `RunResult`.
+    An `out` that is not corridor-sim's to replace (a folder of other files, the current
+    directory, …: see `corridor_sim.ownership`) raises `OutputRefused` before anything runs.
     """
     check_options(1, "process", None, run_timeout)
     sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
@@ -61,7 +64,9 @@ def run_loaded(sc: Scenario, resolved: dict, *, source: str | None = None, out: 
                run_timeout: float | None = None, extra_files: Callable[[RunResult, Path], None] | None = None
                ) -> RunResult:
     """`run` for a scenario already loaded (`load_scenario`): one run under its time limit, and its run
-    directory written if `out` is given."""
+    directory written if `out` is given (checked first: `OutputRefused`)."""
+    if out is not None:
+        check_out(out, scenario=source)
     with time_limit(run_timeout):
         result = simulate(sc, resolved, replication=replication, progress=progress, source=source)
     if out is not None:

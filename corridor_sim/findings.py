@@ -13,13 +13,14 @@ prints it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from .analysis.references import PUBLISHED, beside, competing_routes
 from .analysis.values import value
 from .api import run
+from .layout import FINDINGS_JSON, FINDINGS_MD
+from .output import write_file_atomic
+from .ownership import OutputRefused, check_file_out, is_findings
 
 GROUPS = (("china_baku", "China→Baku"), ("china_europe", "China→Europe"))
 
@@ -99,11 +100,19 @@ def published_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_findings_out(out: Path) -> None:
+    """Before anything runs: `out` is a folder (or nothing yet) whose findings.md and findings.json, if
+    there, are corridor-sim's (`OutputRefused` otherwise). The folder's other files are never touched."""
+    out = Path(out)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputRefused(out, "exists and is not a directory")
+    for name in (FINDINGS_MD, FINDINGS_JSON):
+        check_file_out(out / name, is_findings, "findings table", parameter_value=out)
+
+
 def write_findings(rows: list[dict], out: Path) -> None:
-    """findings.md and findings.json, each written whole or not at all."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in (("findings.md", to_markdown(rows)), ("findings.json", json.dumps(rows, indent=2) + "\n")):
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out / name)
+    """findings.md and findings.json, each written whole or not at all, each replacing only a
+    findings file of corridor-sim's."""
+    for name, text in ((FINDINGS_MD, to_markdown(rows)), (FINDINGS_JSON, json.dumps(rows, indent=2) + "\n")):
+        write_file_atomic(Path(out) / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"),
+                          replaces=is_findings)

@@ -36,6 +36,7 @@ from typing import Callable
 from . import __version__
 from .analysis.kpis import summarize
 from .analysis.metric_names import flatten
+from .layout import FORMAT
 from .model.corridor import CorridorModel
 from .recording import samples_table
 from .records import Delivery, RunRecords, TrainRun, Visit, Voyage, to_frame
@@ -128,8 +129,10 @@ def git_commit() -> str | None:
 
 
 def provenance(name: str | None, source: str | None, seed: int | None, replication: int) -> dict:
-    """What ran, and with which code: the head of every run's summary, failed or not."""
+    """What ran, and with which code: the head of every run's summary, failed or not (first, the
+    `format` of the summary and of its run directory, for the readers)."""
     return {
+        "format": FORMAT,
         "scenario": name,
         "scenario_file": source,
         "seed": seed,

@@ -9,6 +9,8 @@ in front of the ferries buys nothing: cargo waits in it for the same ferries.
 """
 
 import json
+import shutil
+import signal
 
 import pandas as pd
 import pytest
@@ -206,3 +208,43 @@ def test_levers_take_a_scenario_and_overrides_as_the_other_experiments_do():
     assert result.info["levers"][0]["path"] == "fleets.ferries.vessels" and result.out is None
     assert len(repr(result)) < 250 and repr(result).startswith("LeverResult(one_ferry_line: 2 levers on 1 limiting")
     assert len(result._repr_html_()) < 3000
+
+
+def test_a_levers_directory_is_corridor_sims_own_to_replace_and_nothing_else_is(done, tmp_path):
+    """--out may replace an earlier levers directory (its base/ and levers/ are replications directories),
+    never one into which something else was put."""
+    from corridor_sim.ownership import check_out, foreign_entries
+
+    _, out, _ = done
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    assert foreign_entries(copy) == []
+    check_out(copy)                                            # may be replaced by a new levers run
+    shutil.rmtree(copy / "levers" / "lever-001")
+    (copy / "levers.json").unlink()                            # an interrupted one: its base still marks it ours
+    check_out(copy)
+    (copy / "levers" / "notes.txt").write_text("mine")
+    (copy / "base" / "replications" / "rep-0000" / "plot.svg").write_text("mine")
+    assert foreign_entries(copy) == ["base/replications/rep-0000/plot.svg", "levers/notes.txt"]
+
+
+def test_a_stop_while_the_levers_run_stops_them_though_the_base_is_in_place(tmp_path):
+    """The base is put in place before the levers run: that is not the command's last result, so a
+    Ctrl-C after it still stops the command (with the finished runs kept)."""
+    from corridor_sim.stopping import install_stop_handler, restore_signals
+
+    stop, saved = install_stop_handler()   # as in the command (restored after the test)
+    stop.arm()
+
+    def ctrl_c_in_the_levers(done_, total):
+        if done_ == 2 and total > 2:   # the base's two runs done and in place, the levers' about to run
+            signal.raise_signal(signal.SIGINT)
+
+    out = tmp_path / "out"
+    try:
+        with pytest.raises(ExperimentInterrupted):
+            levers(ONE_LINE, replications=2, top=1, out=out, progress=ctrl_c_in_the_levers,
+                   overrides={"horizon_days": 60})
+    finally:
+        restore_signals(saved)
+    assert (out / "base" / "summary.json").is_file() and not (out / "levers.json").exists()

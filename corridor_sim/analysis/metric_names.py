@@ -18,7 +18,7 @@ import math
 RUNTIME = "runtime_seconds"
 
 # The fields of a run's summary that say what ran, not what happened.
-PROVENANCE = ("scenario", "scenario_file", "seed", "replication", "run_id", "parameters", "version",
+PROVENANCE = ("format", "scenario", "scenario_file", "seed", "replication", "run_id", "parameters", "version",
               "git_commit", "python", "start_date", "window", "error", RUNTIME)
 
 # The field that names an entry of a list of objects (resources, bottlenecks, nodes of a path, …).

@@ -11,7 +11,7 @@ from rich.console import Console
 from ..experiment.levers import DEFAULT_REPLICATIONS, DEFAULT_TOP, LEVERS
 from ..experiment.levers import levers as run_levers
 from ..progress import RunsBar
-from .exits import EXIT_FAILED
+from .exits import EXIT_FAILED, checking_stop
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .lever_tables import print_levers
 
@@ -42,12 +42,12 @@ def levers(scenario: Path, out: Path, top: int, given: tuple[str, ...], seed: in
     (base/) and for each lever (levers/lever-000/ ...).
     """
     check_chunk_rows()
-    check_out(out)
+    check_out(out, scenario)
     with experiment_errors(out), RunsBar(f"{scenario.stem}: the base and its levers, {replications} replications "
                                          f"each", visible=progress_shown(quiet)) as progress:
         result = run_levers(scenario, replications=replications, top=top, levers=list(given), workers=workers,
                             executor=executor, scheduler=scheduler, overrides=overrides, seed=seed, out=out,
-                            resume=resume, run_timeout=run_timeout, progress=progress)
+                            resume=resume, run_timeout=run_timeout, progress=checking_stop(progress))
     if not quiet:
         print_levers(result.info, Console(), out)
         click.echo(f"results written to {out}/")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..rundir import LEVERS_DIR
+from ..layout import LEVERS_DIR
 from .candidates import Lever
 from .criteria import TONNES, TRANSIT_STATS, Criterion, transit_groups
 from .gains import Gain

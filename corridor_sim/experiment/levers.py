@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
-from ..rundir import LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, REPLICATIONS_DIR, replication_id
+from ..output import write_json_atomic, write_parquet_atomic
+from ..layout import FORMAT, GAINS, LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, REPLICATIONS_DIR, SUMMARY
+from ..rundir import replication_id
 from ..scenario import Scenario, ScenarioError
 from ..scenario.loader import apply_overrides, parse_override, validate
 from ..scenario.sources import load_any, override_texts
@@ -53,7 +54,6 @@ from .tasks import RunOutcome, RunTask
 if TYPE_CHECKING:
     import pandas as pd
 
-GAINS = "gains.parquet"
 BASE_DIR = LEVERS_BASE_DIR
 DEFAULT_TOP = 5
 DEFAULT_REPLICATIONS = 3
@@ -163,7 +163,7 @@ def levers(
         raise ExperimentError("top", "tries no element, and no lever is given: nothing to try", value=top)
     out = Path(out) if out is not None else None
     if out is not None:
-        check_out(out, "levers", resume)
+        check_out(out, "levers", resume, scenario if isinstance(scenario, (str, Path)) else None)
     options = {"workers": workers, "executor": executor, "scheduler": scheduler, "run_timeout": run_timeout}
     report = progress or (lambda done, total: None)
     keep = out is not None
@@ -178,7 +178,8 @@ def levers(
             _write_replications(work / BASE_DIR, holder["base"][0])
 
     Experiment(base_tasks, lambda t: f"{BASE_DIR}/{REPLICATIONS_DIR}/{t.run_id}", out, resume=resume,
-               progress=report, top_files=(LEVERS, GAINS, f"{BASE_DIR}/{SUMMARY}"), **options).run(finish_base)
+               progress=report, top_files=(LEVERS, GAINS, f"{BASE_DIR}/{SUMMARY}"), final=False,   # levers follow
+               **options).run(finish_base)
     base, base_outcomes = holder["base"]
 
     first = len(base_tasks)
@@ -324,6 +325,7 @@ def _info(sc, shown, replications, top, overrides, base, base_outcomes, limiting
     failed += [{"lever": e["id"], **f} for e in sorted(ranked, key=lambda e: e["id"]) for f in e["failed"]]
     first = next((o.summary for o in base_outcomes if o.ok), base_outcomes[0].summary if base_outcomes else {})
     return {
+        "format": FORMAT,
         "scenario": sc.name,
         "scenario_file": shown,
         "seed": sc.seed,

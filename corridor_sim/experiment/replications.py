@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
-from ..rundir import REPLICATIONS_DIR, replication_id
+from ..layout import FORMAT, REPLICATIONS_DIR, RESULTS, RUNS, SUMMARY
+from ..output import write_json_atomic, write_parquet_atomic
+from ..rundir import replication_id
 from ..scenario import Scenario
 from ..scenario.sources import load_any, override_texts
 from .aggregate import aggregate_summaries
@@ -34,8 +35,8 @@ from .tasks import RunOutcome, RunTask
 if TYPE_CHECKING:
     import pandas as pd
 
-RUNS = "runs.parquet"
-RESULTS = "results.parquet"
+__all__ = ["RESULTS", "RUNS", "ReplicationResult", "check_replications", "run_replications", "runs_table",
+           "summarize_replications", "tidy_results"]
 
 
 @dataclass
@@ -97,7 +98,7 @@ def run_replications(
     sc, resolved, shown = load_any(scenario, sets)
     out = Path(out) if out is not None else None
     if out is not None:
-        check_out(out, "replications", resume)
+        check_out(out, "replications", resume, scenario if isinstance(scenario, (str, Path)) else None)
     tasks = [RunTask(replication_id(i), i, resolved, shown, keep_records=out is not None)
              for i in range(replications)]
     holder: dict = {}
@@ -123,6 +124,7 @@ def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> Replic
     ok = [o.summary for o in outcomes if o.ok]
     first = (ok or [outcomes[0].summary])[0]
     summary = {
+        "format": FORMAT,
         "scenario": first.get("scenario"),
         "scenario_file": first.get("scenario_file"),
         "seed": first.get("seed"),

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import yaml
 
+from ..layout import FORMAT, RESULTS, SATURATION, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR
 from ..output import write_json_atomic, write_parquet_atomic
-from ..rundir import SWEEP, SWEEP_RUNS_DIR
 from ..scenario import Scenario, ScenarioError
 from ..scenario.loader import SafeLoader, apply_overrides, validate
 from ..scenario.sources import load_any, override_texts
@@ -51,9 +51,6 @@ from .tasks import RunOutcome, RunTask
 if TYPE_CHECKING:
     import pandas as pd
 
-RESULTS = "results.parquet"
-SUMMARY_TABLE = "summary.parquet"
-SATURATION = "saturation.parquet"
 DEMAND = "demand_tonnes_per_year"          # summary.parquet: the corridor's demand at each point
 DEMAND_METRIC = "stability.demand_tonnes_per_year"
 GAIN_METRIC = "delivered_tonnes_per_year"   # summary.parquet's gain_pct[<path>]: the step's tonnes, always shown
@@ -204,7 +201,7 @@ def sweep(
         points.append((g, params, data))
     out = Path(out) if out is not None else None
     if out is not None:
-        check_out(out, "sweep", resume)
+        check_out(out, "sweep", resume, scenario)
 
     pw = max(3, len(str(len(points) - 1)))
     rw = max(4, len(str(replications - 1)))
@@ -219,6 +216,7 @@ def sweep(
         runs = runs_table(outcomes, columns)
         summary, saturation, marks = summarize_points(outcomes, point_of, items, columns, min_gain, criteria)
         info = {
+            "format": FORMAT,
             "scenario": base_sc.name,
             "scenario_file": shown,
             "seed": base_sc.seed,

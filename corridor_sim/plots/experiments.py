@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -13,8 +11,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..experiment.metrics import ECONOMIC_KPIS, MAIN_KPIS
-from ..experiment.sweep import DEMAND, SATURATION, SUMMARY_TABLE, SweepResult
-from ..rundir import SWEEP, NotARunDirectory
+from ..experiment.sweep import DEMAND, SweepResult
+from ..layout import SATURATION, SUMMARY_TABLE
+from ..rundir import SweepDirectory
 from .common import figure
 
 
@@ -22,12 +21,9 @@ def load_sweep(source) -> SweepResult:
     """A SweepResult, or a sweep directory read back as one (its grid and saturation tables, sweep.json)."""
     if hasattr(source, "summary") and hasattr(source, "saturation") and hasattr(source, "info"):
         return source
-    path = Path(source)
-    if not (path / SWEEP).is_file():
-        raise NotARunDirectory(f"{path}: no {SWEEP}: not a finished corridor-sim sweep directory")
-    info = json.loads((path / SWEEP).read_text(encoding="utf-8"))
-    return SweepResult(pd.DataFrame(), pd.read_parquet(path / SUMMARY_TABLE), pd.read_parquet(path / SATURATION),
-                       pd.DataFrame(), info, path)
+    sweep = SweepDirectory.read(source)   # checked: a finished sweep, its tables readable
+    return SweepResult(pd.DataFrame(), sweep.table(SUMMARY_TABLE), sweep.table(SATURATION), pd.DataFrame(), sweep.info,
+                       sweep.path)
 
 
 def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
