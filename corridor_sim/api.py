@@ -14,6 +14,7 @@ from typing import Callable
 from . import experiment
 from .experiment import ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
+from .experiment.replications import seeded
 from .output import write_run
 from .progress import drawing_progress
 from .scenario import Scenario, load_scenario
@@ -57,7 +58,7 @@ def run(
                                 progress=progress, workers=workers, executor=executor, scheduler=scheduler,
                                 resume=resume, run_timeout=run_timeout)
     check_options(workers, executor, scheduler, run_timeout)
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(overrides, seed)
     sc, resolved = load_scenario(scenario, sets)
     return run_loaded(sc, resolved, source=str(scenario), out=out, replication=replication, progress=progress,
                       run_timeout=run_timeout, extra_files=extra_files)

@@ -18,7 +18,8 @@ import math
 from ..scenario.graph import FlowNetwork
 from ..scenario.durations import mean_of
 from ..scenario.network import LinkGraphs, route_paths
-from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink, consignment_size
+from ..scenario.flows import consignment_size
+from ..scenario.schema import PipelineLink, RailLink, Scenario, SeaLink
 from ..scenario.sea import line_capacity, line_crossing
 
 HOURS_PER_YEAR = 365.0 * 24.0

@@ -108,5 +108,15 @@ def _load_text(load: dict) -> str:
                  f"(short by {load['shortfall_tonnes_per_year']:,.0f} t/yr, {load['shortfall_share']:.0%})")
     if "demand_over_capacity" in load:
         text += (f"; static capacity {load['capacity_tonnes_per_year']:,.0f} t/yr, "
-                 f"{load['first_to_saturate']} at {load['demand_over_capacity']:.0%} of its capacity")
+                 f"{load['first_to_saturate']} {over_capacity(load['demand_over_capacity'])}")
     return text
+
+
+def over_capacity(ratio: float) -> str:
+    """Demand over capacity in words: a percentage while it reads as one (152%), then a multiple; an element
+    with next to no capacity (1e-308 trains a day) gives a ratio no percentage can say (not `inf%`)."""
+    if ratio < 10:
+        return f"at {ratio:.0%} of its capacity"
+    if ratio < 1e6:
+        return f"at {ratio:,.0f} times its capacity"
+    return "at more than a million times its capacity (next to none)"

@@ -17,19 +17,20 @@ from typing import NoReturn
 
 import click
 
+from ..messages import one_line
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
 def fail(message: str) -> NoReturn:
-    """Bad input: `error: <message>` on stderr, exit code 2."""
-    click.echo(f"error: {message}", err=True)
+    """Bad input: `error: <message>` on stderr, exit code 2; one line, whatever the message holds."""
+    click.echo(f"error: {one_line(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
 def cannot_write(what, exc: OSError) -> NoReturn:
     """A write that failed (disk full, no permission): one line, exit 1."""
-    click.echo(f"error: cannot write {what}: {exc.strerror or exc}", err=True)
+    click.echo(f"error: {one_line(f'cannot write {what}: {exc.strerror or exc}')}", err=True)
     sys.exit(EXIT_FAILED)
 
 

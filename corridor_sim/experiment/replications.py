@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
 from ..rundir import REPLICATIONS_DIR, replication_id
 from ..scenario import load_scenario
+from ..scenario.types import MAX_SEED
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
 from .executors import check_options
@@ -52,6 +53,16 @@ def check_replications(replications) -> None:
         raise ExperimentError("replications", "must be a whole number >= 1", value=replications)
 
 
+def seeded(overrides, seed: int | None) -> list[str]:
+    """The overrides, with the master seed laid over the scenario's when one is given: checked here, so that
+    a seed the tables cannot hold (64-bit) is refused by its parameter's name before anything runs."""
+    if seed is None:
+        return list(overrides)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ExperimentError("seed", "must be a whole number from 0 to 2**63 - 1", value=seed)
+    return [*overrides, f"seed={seed}"]
+
+
 def run_replications(
     scenario: str | Path,
     *,
@@ -77,7 +88,7 @@ def run_replications(
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
     check_progress(progress)
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(overrides, seed)
     sc, resolved = load_scenario(scenario, sets)
     out = Path(out) if out is not None else None
     if out is not None:

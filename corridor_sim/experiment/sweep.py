@@ -34,11 +34,11 @@ import yaml
 from ..output import write_json_atomic, write_parquet_atomic
 from ..rundir import SWEEP, SWEEP_RUNS_DIR
 from ..scenario import ScenarioError
-from ..scenario.loader import SafeLoader, apply_overrides, load_raw, validate
+from ..scenario.loader import SafeLoader, apply_overrides, read_family, validate
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS
-from .replications import RUNS, check_replications, runs_table, tidy_results
+from .replications import RUNS, check_replications, runs_table, seeded, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
 from .tasks import RunOutcome, RunTask
@@ -173,9 +173,13 @@ def sweep(
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
     shown = str(scenario)
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
-    base = apply_overrides(load_raw(scenario), sets, shown)
-    base_sc = validate(base, shown)
+    sets = seeded(overrides, seed)
+    family = read_family(scenario)
+    base = apply_overrides(family.merged(), sets, shown)
+    try:
+        base_sc = validate(base, shown)
+    except ScenarioError as exc:
+        raise family.blame(exc, sets) from None
     points = []  # (index, {path: value}, resolved)
     for g, combo in enumerate(itertools.product(*(values for _, values in items))):
         params = {path: value for (path, _), value in zip(items, combo)}
@@ -184,7 +188,9 @@ def sweep(
             data = apply_overrides(base, point_sets, shown)
             validate(data, shown)
         except ScenarioError as exc:   # the grid point is at fault, not the override that set its value
-            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets) from None
+            exc = family.blame(exc, [*sets, *point_sets])
+            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets,
+                                reached_from=exc.reached_from) from None
         points.append((g, params, data))
     out = Path(out) if out is not None else None
     if out is not None:
