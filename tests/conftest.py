@@ -12,3 +12,9 @@ def mini_corridor():
     from corridor_sim.api import run
 
     return run(DATA / "mini_corridor.yaml")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("fuzz", "the fuzz campaign (tests/test_fuzz.py, run with -m fuzz)")
+    group.addoption("--fuzz-cases", type=int, default=1200, help="cases in the full campaign (default 1200)")
+    group.addoption("--fuzz-seed", type=int, default=16, help="seed of the full campaign (default 16)")

@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -217,3 +218,45 @@ def test_the_largest_seed_runs_and_is_written_to_the_tables(tmp_path):
                                       "--seed", str(2**63 - 1), "--set", "horizon_days=5"])
     assert result.exit_code == 0, result.output
     assert list(pd.read_parquet(out / "runs.parquet")["seed"]) == [2**63 - 1] * 2
+
+
+# --------------------------------------------------------------------------
+# Found by the fuzz campaign
+# --------------------------------------------------------------------------
+
+
+def test_a_rail_section_of_next_to_no_capacity_runs_and_is_infinitely_over():
+    """5e-324 trains a day: the static capacity divided by zero after the whole run (fuzz, seed 16, case 334)."""
+    result = run(DATA / "tiny_sea.yaml", overrides=["links.rail_in.capacity_trains_per_day=5e-324",
+                                                    "horizon_days=10"])
+    first = result.summary["static_capacity"]["first_to_saturate"]
+    assert first["element"] == "links.rail_in" and first["demand_over_capacity"] == math.inf
+    assert result.summary["mass_balance"]["balanced"]
+
+
+def test_a_sea_line_to_a_port_that_is_gone_is_reported_as_an_unknown_node():
+    """A port removed (`nodes.kuryk: null`) under a fleet with a draft: a KeyError escaped the cross-checks
+    (fuzz, seed 16, case 709)."""
+    result = CliRunner().invoke(cli, ["validate", str(ROOT / "scenarios" / "study_caspian_sea_level_2030.yaml"),
+                                      "--set", "nodes.kuryk=null"])
+    refused(result, ": unknown node 'kuryk'")
+
+
+# --------------------------------------------------------------------------
+# Experiments: a bounded number of runs
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["run", str(TINY), "--replications", "1000000000"],
+     "--replications 1000000000: at most 10,000 runs in one experiment"),
+    (["sweep", str(TINY), "--replications", "2", "--vary", "horizon_days=" + ",".join(map(str, range(1, 101))),
+      "--vary", "nodes.station.station.servers=" + ",".join(map(str, range(1, 52)))],
+     "--vary gives a grid of 100 x 51 points, 10,200 runs with the replications"),
+])
+def test_an_experiment_of_more_than_ten_thousand_runs_is_refused_before_any_task_is_made(tmp_path, args, fragment):
+    """1e9 replications made a billion tasks at once: a MemoryError traceback, after a minute."""
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out"), "--quiet"])
+    refused(result, fragment)
+    assert time.perf_counter() - started < 10 and list(tmp_path.iterdir()) == []

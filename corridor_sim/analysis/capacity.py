@@ -191,7 +191,9 @@ def static_capacity(scenario: Scenario, observed_shares: dict[str, list[float]] 
     scale = ratios[first] if first else float("inf")
     return {
         "tonnes_per_year": demand * scale,
-        "first_to_saturate": ({"element": first, "demand_over_capacity": 1 / scale, **caps[first]} if first else None),
+        # An element of next to no capacity (1e-308 trains a day) is full before any demand: infinitely over.
+        "first_to_saturate": ({"element": first, "demand_over_capacity": 1 / scale if scale > 0 else math.inf,
+                               **caps[first]} if first else None),
         "by_direction": by_direction,
         "note": ("demand scaled with its route shares until the first element is full; max flow per direction "
                  "over the elements the routes use. Static upper bounds: no batching waits, no seasonality."),

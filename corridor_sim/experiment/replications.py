@@ -48,9 +48,17 @@ class ReplicationResult:
         return self.runs[self.runs["error"].notna()]
 
 
+# Runs in one experiment: each is a task (and a run directory) before any runs, so a typo of 1e9 replications
+# took all the memory at once. Ten thousand runs is days of work; a larger study is several experiments.
+MAX_RUNS = 10_000
+
+
 def check_replications(replications) -> None:
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ExperimentError("replications", "must be a whole number >= 1", value=replications)
+    if replications > MAX_RUNS:
+        raise ExperimentError("replications", f"at most {MAX_RUNS:,} runs in one experiment (run several, each "
+                                              "with its own seed)", value=replications)
 
 
 def seeded(overrides, seed: int | None) -> list[str]:

@@ -38,7 +38,7 @@ from ..scenario.loader import SafeLoader, apply_overrides, read_family, validate
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import MAIN_KPIS
-from .replications import RUNS, check_replications, runs_table, seeded, tidy_results
+from .replications import MAX_RUNS, RUNS, check_replications, runs_table, seeded, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
 from .tasks import RunOutcome, RunTask
@@ -172,6 +172,11 @@ def sweep(
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
+    runs = math.prod(len(values) for _, values in items) * replications
+    if runs > MAX_RUNS:
+        grid = " x ".join(f"{len(values):,}" for _, values in items)
+        raise ExperimentError("vary", f"gives a grid of {grid} points, {runs:,} runs with the replications: at most "
+                                      f"{MAX_RUNS:,} in one experiment (run several)")
     shown = str(scenario)
     sets = seeded(overrides, seed)
     family = read_family(scenario)

@@ -358,8 +358,8 @@ def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[st
 def _line_problems(scenario: Scenario, lid: str, link: SeaLink) -> list[tuple[str, str]]:
     """A draft needs the depth of both ports, and enough of it to load anything at all."""
     fleet = scenario.fleets[link.fleet]
-    if fleet.draft is None:
-        return []
+    if fleet.draft is None or not all(p in scenario.nodes for p in (link.from_, link.to)):
+        return []   # an unknown port is reported as such
     shallow = [p for p in (link.from_, link.to) if p in scenario.nodes and scenario.nodes[p].depth_m is None]
     if shallow:
         return [(f"nodes.{shallow[0]}.depth_m", f"fleet '{link.fleet}' has a draft: its ports need depth_m "

@@ -352,7 +352,7 @@ class Scenario(Strict):
     flows: Annotated[dict[Identifier, Flow], Field(min_length=1)]
     rolling_stock: dict[Identifier, RollingStockPool] = Field(default_factory=dict)
     disruptions: dict[Identifier, Disruption] = Field(default_factory=dict)
-    dwell_factor: PositiveFloat = Field(
+    dwell_factor: Annotated[Number, Field(gt=0, le=1000)] = Field(
         default=1.0,
         description="Multiplies every station's dwell (customs, documents): 0.5 studies paperless, simplified transit.",
     )
