@@ -8,8 +8,10 @@ or resolved (flattened), with one to three mutations:
              `nan`), or a seed beyond 64 bits;
 - `type`     any field becomes text, true/false, a list, a mapping, null, an impossible date, a
              Python tag, a recursive alias or an undefined one;
+- `scale`    a unit slip: a number x 1e3, 1e6, 10, or divided by them;
 - `delete`   a key disappears;
 - `duplicate` a key appears twice in its mapping;
+- `clone`    an element (flow, link, node, fleet, pool, disruption) given again under a second id;
 - `odd_id`   an id (node, link, fleet, flow, pool, disruption) holds a newline, another alphabet,
              a dot, a slash, 100 to 5,000 characters, or nothing — alone, or renamed everywhere
              it is referred to (then it may be valid);
@@ -66,7 +68,8 @@ EXTENDS = ["nowhere.yaml", "adir", "/dev/zero", "SELF", "cycle_a.yaml", "chain_2
            "RAW:[a.yaml]", "", 'RAW:"a\\0b.yaml"', "baseline_2024.yaml", "target_2030.yaml", "x" * 5000]
 COLLECTIONS = ("nodes", "links", "fleets", "flows", "rolling_stock", "disruptions")
 # How often each mutation is drawn: numbers most (a number is what a user mistypes most), then the rest.
-KINDS = ("number",) * 8 + ("type", "type", "delete", "duplicate", "odd_id", "odd_id", "extends", "extends", "unknown")
+KINDS = ("number",) * 8 + ("scale",) * 3 + ("type", "type", "delete", "duplicate", "clone", "odd_id", "odd_id",
+                                              "extends", "extends", "unknown")
 
 
 @dataclass
@@ -182,6 +185,29 @@ def _duplicate(rnd, data, raws, case) -> str:
     return f"duplicate {_where((*path, key))}"
 
 
+def _scale(rnd, data, raws, case) -> str:
+    """A unit slip: a number a thousand times too large or too small (often valid: the run must be bounded)."""
+    paths = [p for p in _paths(data) if isinstance(_get(data, p), (int, float)) and not isinstance(_get(data, p), bool)]
+    if not paths:
+        return _unknown(rnd, data, raws, case)
+    path, factor = rnd.choice(paths), rnd.choice([1e3, 1e-3, 10, 0.1, 1e6, 1e-6])
+    value = _get(data, path)
+    _get(data, path[:-1])[path[-1]] = type(value)(value * factor) if isinstance(value, int) and factor >= 1 \
+        else value * factor
+    return f"scale {_where(path)} x {factor:g}"
+
+
+def _clone(rnd, data, raws, case) -> str:
+    """An element given twice under two ids: a second flow, link, node, fleet, pool or disruption like it."""
+    collections = [c for c in COLLECTIONS if isinstance(data.get(c), dict) and data[c]]
+    if not collections:
+        return _unknown(rnd, data, raws, case)
+    coll = rnd.choice(collections)
+    old = rnd.choice(list(data[coll]))
+    data[coll][f"{old}_twin"] = copy.deepcopy(data[coll][old])
+    return f"clone {coll}.{old}"
+
+
 def _odd_id(rnd, data, raws, case) -> str:
     collections = [c for c in COLLECTIONS if isinstance(data.get(c), dict) and data[c]]
     if not collections:
@@ -227,8 +253,8 @@ def _unknown(rnd, data, raws, case) -> str:
     return f"unknown {_where((*path, 'surprise_field'))}"
 
 
-MUTATE = {"number": _number, "type": _wrong_type, "delete": _delete, "duplicate": _duplicate, "odd_id": _odd_id,
-          "extends": _extends, "unknown": _unknown}
+MUTATE = {"number": _number, "scale": _scale, "type": _wrong_type, "delete": _delete, "duplicate": _duplicate,
+          "clone": _clone, "odd_id": _odd_id, "extends": _extends, "unknown": _unknown}
 
 
 # --------------------------------------------------------------------------

@@ -151,6 +151,12 @@ def breakdown_units(sc: Scenario, target: str) -> int:
     return 1
 
 
+def estimate(sc: Scenario) -> tuple[float, float]:
+    """The run's events and memory (MB), as held against `limits.events` and `limits.memory_mb`."""
+    parts = shares(sc)
+    return math.fsum(s.events for s in parts), math.fsum(s.bytes for s in parts) / MB
+
+
 def workload_problems(sc: Scenario) -> list[tuple[str, str]]:
     """The limits a scenario's run would go over, each as (the field that drives it most, the problem)."""
     problems = []
