@@ -260,3 +260,16 @@ def test_an_experiment_of_more_than_ten_thousand_runs_is_refused_before_any_task
     result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "out"), "--quiet"])
     refused(result, fragment)
     assert time.perf_counter() - started < 10 and list(tmp_path.iterdir()) == []
+
+
+def test_a_train_of_consignments_that_take_next_to_no_wagon_draws_one_from_its_pool(tmp_path):
+    """1e308 TEU to a wagon: a train took 0 wagons and SimPy refused to get 0 from the pool (fuzz, seed 7,
+    case 888)."""
+    pool = tmp_path / "pool.yaml"
+    pool.write_text(f"extends: {DATA / 'tiny_sea.yaml'}\n"
+                    "rolling_stock: {flats: {count: 100, formed_at: [source]}}\n"
+                    "flows: {grain: {cargo: container, tonnes_per_wagon: null, consignment_wagons: null,\n"
+                    "                tonnes_per_teu: 10, consignment_teu: 20, teu_per_wagon: 1.0e+308}}\n")
+    result = run(pool, overrides=["horizon_days=20"])
+    assert result.records.generated_consignments > 0 and result.summary["mass_balance"]["balanced"]
+    assert len(result.trains.query("consignments > 0")) > 0

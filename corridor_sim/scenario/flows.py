@@ -18,6 +18,7 @@ from .types import Identifier, NonNegativeFloat, Number, PositiveFloat, Positive
 # Seasonality weights are relative: a month a million times busier than another is already no season but a
 # typo, and bounded weights keep every sum and every normalised rate finite.
 MAX_MONTH_WEIGHT = 1e6
+MAX_ROUTE_OPTIONS = 100
 
 
 class RouteOption(Strict):
@@ -47,7 +48,8 @@ class _FlowBase(Strict):
         default=None,
         description="Waypoints from origin to destination; the path between waypoints is the shortest by distance.",
     )
-    routes: list[RouteOption] | None = Field(
+    # Each consignment weighs every option (least_expected_time): a hundred is more than any corridor offers.
+    routes: Annotated[list[RouteOption], Field(max_length=MAX_ROUTE_OPTIONS)] | None = Field(
         default=None,
         description="Alternative routes (instead of `route`), chosen per consignment by `route_choice`.",
     )
