@@ -1,7 +1,6 @@
 """corridor-sim: discrete-event simulation of freight on the Middle Corridor."""
 
 import os
-from importlib.metadata import PackageNotFoundError, version
 
 # pyarrow (the record logs' Parquet) on the C library's allocator, unless the user chose one: its
 # default, mimalloc, keeps the pages it frees, and a process running replication after replication
@@ -10,7 +9,17 @@ from importlib.metadata import PackageNotFoundError, version
 # already-imported pyarrow over), and inherited by the worker processes of an experiment.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
-try:
-    __version__ = version("corridor-sim")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str):
+    """`__version__`, looked up on first use: importing the package stays instant (the command
+    installs its Ctrl-C handling before anything slow is imported; importlib.metadata takes 25 ms)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("corridor-sim")
+        except PackageNotFoundError:  # running from a source tree without install
+            found = "0.0.0+unknown"
+        globals()["__version__"] = found
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

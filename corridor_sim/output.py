@@ -2,7 +2,10 @@
 
 Files are written into a temporary sibling directory, which is renamed into
 place only when every file is complete: a reader never sees a half-written run,
-and an interrupted run leaves the previous results untouched.
+and an interrupted run leaves the previous results untouched. What was at the
+place is replaced only if it is corridor-sim's own output (`ownership.py`,
+checked again at the moment of replacement), and a stop (Ctrl-C, SIGTERM) asked
+before the rename prevents it (`stopping.committing`).
 """
 
 from __future__ import annotations
@@ -16,17 +19,17 @@ from pathlib import Path
 
 import yaml
 
+from .layout import (DELIVERIES, ERROR, RESOLVED, SAMPLES, SUMMARY, TRAINS, VISITS, VOYAGES, replaced_prefix,
+                     temporary_prefix)
+from .ownership import OutputRefused, replace_problem
 from .recording import samples_table, write_samples
 from .records import Delivery, ResourceSample, RunRecords, TrainRun, Visit, Voyage, to_frame
+from .stopping import committing, signals_held
 
-SUMMARY = "summary.json"
-VISITS = "visits.parquet"
-DELIVERIES = "deliveries.parquet"
-TRAINS = "trains.parquet"
-VOYAGES = "voyages.parquet"
-SAMPLES = "samples.parquet"
-RESOLVED = "scenario.resolved.yaml"
-ERROR = "error.txt"
+__all__ = ["DELIVERIES", "ERROR", "RECORD_FILES", "RESOLVED", "SAMPLES", "SUMMARY", "TRAINS", "VISITS", "VOYAGES",
+           "keep_dir", "record_frames", "replace_dir", "temporary_dir", "write_failed_run", "write_file_atomic",
+           "write_json_atomic", "write_parquet_atomic", "write_run", "write_run_frames"]
+
 RECORD_FILES = {VISITS: Visit, DELIVERIES: Delivery, TRAINS: TrainRun, VOYAGES: Voyage, SAMPLES: ResourceSample}
 
 
@@ -54,14 +57,15 @@ def record_frames(records: RunRecords) -> dict:
 
 def write_run(out: Path, summary: dict, resolved: dict, records: RunRecords, extra=None) -> Path:
     """The run directory of a run in this process. The records it spilled to disk are taken
-    over as they are (a hard link or a copy of each spill file), never read back into memory."""
+    over as they are (a hard link or a copy of each spill file), never read back into memory.
+    It is the result of the run: once it is in place, a stop is too late (`committing(final=True)`)."""
 
     def write_records(tmp: Path) -> None:
         for name, log in _record_logs(records).items():
             log.save(tmp / name)
         write_samples(records.resources, tmp / SAMPLES)
 
-    return _write_run_dir(out, summary, resolved, write_records, extra)
+    return _write_run_dir(out, summary, resolved, write_records, extra, final=True)
 
 
 def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict, extra=None) -> Path:
@@ -74,7 +78,7 @@ def write_run_frames(out: Path, summary: dict, resolved: dict, frames: dict, ext
     return _write_run_dir(out, summary, resolved, records, extra)
 
 
-def _write_run_dir(out: Path, summary: dict, resolved: dict, records, extra) -> Path:
+def _write_run_dir(out: Path, summary: dict, resolved: dict, records, extra, final: bool = False) -> Path:
     """A run directory: `records(tmp)` writes the record files; `extra(tmp)`, if given, writes
     more files (the plots) into the temporary directory before it is renamed into place: they
     arrive with the run, or not at all."""
@@ -86,7 +90,7 @@ def _write_run_dir(out: Path, summary: dict, resolved: dict, records, extra) -> 
             extra(tmp)
         _write_summary(tmp, summary)
 
-    return _write_dir(Path(out), fill)
+    return _write_dir(Path(out), fill, final)
 
 
 def write_failed_run(out: Path, summary: dict, resolved: dict, traceback_text: str) -> Path:
@@ -117,16 +121,17 @@ def temporary_dir(out: Path) -> Path:
     into place: with an ordinary directory's permissions (mkdtemp makes it private; results are not)."""
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(out.name), dir=parent))
     os.chmod(tmp, 0o777 & ~_umask())
     return tmp
 
 
-def _write_dir(out: Path, fill) -> Path:
+def _write_dir(out: Path, fill, final: bool = False) -> Path:
     tmp = temporary_dir(out)
     try:
         fill(tmp)
-        _replace_dir(tmp, out)
+        with committing(final):
+            _replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -148,16 +153,23 @@ def write_parquet_atomic(path: Path, frame) -> Path:
     return write_file_atomic(Path(path), lambda tmp: frame.to_parquet(tmp, index=False))
 
 
-def write_file_atomic(path: Path, fill) -> Path:
-    """A file written by `fill(tmp)` under a temporary name beside `path`, renamed into place when complete."""
+def write_file_atomic(path: Path, fill, *, replaces=None, final: bool = False) -> Path:
+    """A file written by `fill(tmp)` under a temporary name beside `path`, renamed into place when complete.
+
+    `replaces(path)`, if given, says whether a file already at `path` may be replaced (it is ours: a
+    report, a figure); asked again just before the rename. `final`: see `stopping.committing`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=temporary_prefix(path.name), dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
         fill(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        with committing(final):
+            if replaces is not None and os.path.lexists(path) and not replaces(path):
+                raise OutputRefused(path, "was replaced meanwhile by a file corridor-sim did not write: "
+                                          "left as it was, nothing written")
+            os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -171,16 +183,37 @@ def _umask() -> int:
 
 
 def _replace_dir(new: Path, target: Path) -> None:
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rmdir(old)
-        os.rename(target, old)
+    """Put `new` at `target`. What was there is renamed aside first and checked there, where nothing
+    can be added to it unseen: if it holds anything corridor-sim did not write, it is put back and
+    nothing is replaced (OutputRefused); else it is removed once `new` is in place."""
+    if not new.is_dir():
+        raise FileNotFoundError(f"{new}: no directory to put in place")   # and what is at `target` stays
+    if not os.path.lexists(target):
         os.rename(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(new, target)
+        return
+    if target.is_symlink() or not target.is_dir():
+        raise OutputRefused(target, "was replaced meanwhile by something that is not a directory: "
+                                    "left as it was, nothing replaced")
+    old = Path(tempfile.mkdtemp(prefix=replaced_prefix(target.name), dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    problem = replace_problem(old)
+    if problem is not None:
+        os.rename(old, target)
+        raise OutputRefused(target, problem)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Put the complete directory `new` at `target`, replacing what was there in one rename."""
-    _replace_dir(Path(new), Path(target))
+def replace_dir(new: Path, target: Path, *, final: bool = False) -> None:
+    """Put the complete directory `new` at `target`, replacing what was there (corridor-sim's own
+    output only) in one rename; a stop asked before it prevents it (see `stopping.committing`)."""
+    with committing(final):
+        _replace_dir(Path(new), Path(target))
+
+
+def keep_dir(new: Path, target: Path) -> None:
+    """`replace_dir` for what must be kept although a stop was asked (the finished runs of an interrupted
+    experiment): signals wait until it is in place."""
+    with signals_held():
+        _replace_dir(Path(new), Path(target))

@@ -44,7 +44,9 @@ class Visit(NamedTuple):
 
 class Delivery(NamedTuple):
     """A consignment delivered at its destination. Its transit is timed on two clocks: from `created`
-    (cargo ready at the origin) and from `departed` (its train, truck or vessel leaving the origin)."""
+    (cargo ready at the origin) and from `departed` (its train, truck or vessel leaving the origin).
+    `route` is the index of the route option it took among its flow's (0 for a flow with one route):
+    what it paid and emitted follows from that route's legs."""
 
     consignment: int
     flow: str
@@ -53,6 +55,7 @@ class Delivery(NamedTuple):
     delivered: float
     tonnes: float
     teu: float
+    route: int
 
 
 class TrainRun(NamedTuple):
@@ -118,7 +121,8 @@ class ResourceSnapshot:
 
     Waits: `waits` entities of the window started service after `wait_hours` of waiting in all;
     `pending` more were still waiting at the end, having arrived at `pending_arrivals` (the sum
-    of their arrival times): their waits so far count too.
+    of their arrival times): their waits so far count too. An entity already waiting when the
+    window opened counts as arriving then: only its wait inside the window is counted.
     """
 
     name: str                     # display name: "rail:dostyk->almaty", "fleet:caspian_ferries"
@@ -146,6 +150,9 @@ class ResourceSnapshot:
     wagons: float | None = None   # ... and the most wagons a train takes
     max_wagons: int | None = None
     held_tonnes: float | None = None  # embargo: tonnes held at their origins in the window
+    work_hours: float | None = None   # ∫ servers working dt, where occupied is not working (fleets, berths)
+    state_hours: dict | None = None   # a fleet: vessel-hours in each state (sailing_loaded, weather, idle, ...)
+    wait_tonne_hours_by_cause: dict | None = None   # tonne-hours waited for it, by what they waited for
 
 
 class LineSnapshot(NamedTuple):

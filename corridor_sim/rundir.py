@@ -8,14 +8,25 @@ A run directory is one of:
     DIR/summary.json, DIR/replications/rep-0000/   replications: a run directory per replication; the
                                                    aggregated summary.json is written last
     DIR/sweep.json, DIR/runs/g000-r0000/           a sweep (sweep.json written last): not a run, refused
-                                                   where a run is wanted
+                                                   where a run is wanted; read as a sweep by `SweepDirectory`
 
-so a directory whose summary.json is there is complete. Everything that reads a run
-reads it here: `compare` (`RunDirectory.successful_runs`, the summaries of the runs that
-did not fail), the figures and the report (`load_run`: the summary, the resolved scenario
-and the record tables on demand), and `--resume` (`finished_run`: is this run already
-there?). A directory that is not what was asked for raises `NotARunDirectory`, one line
-naming the path and what is wrong with it.
+Everything that reads a run reads it here: `compare` (`RunDirectory.successful_runs`, the
+summaries of the runs that did not fail), the figures and the report (`load_run`: the summary,
+the resolved scenario and the record tables on demand; `SweepDirectory` for a sweep's page),
+and `--resume` (`finished_run`: is this run already there?).
+
+What a complete directory is, decided here once (`RunDirectory.read`):
+
+- its summary.json (sweep.json) parses, names a `format` this version reads (`layout.FORMATS_READ`),
+  and has the fields of its kind that readers rely on;
+- a run that did not fail has its resolved scenario and every record table, each a Parquet file
+  that opens (its footer reads) with the columns of its records; a failed run its resolved
+  scenario and error.txt;
+- replications: every replication's run directory is itself complete (or a complete failed run);
+- a sweep: its grid and saturation tables open.
+
+A directory that is not what was asked for, or is damaged, raises `NotARunDirectory`: one line
+naming the path and what is wrong with it. `--resume` takes it as not finished, and runs it again.
 """
 
 from __future__ import annotations
@@ -30,15 +41,27 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .analysis.window import Window
-from .output import DELIVERIES, ERROR, RECORD_FILES, RESOLVED, SAMPLES, SUMMARY, VISITS, VOYAGES, record_frames
+from .layout import (ERROR, FORMATS_READ, REPLICATIONS_DIR, RESOLVED, SATURATION, SUMMARY, SUMMARY_TABLE, SWEEP,
+                     SWEEP_RUNS_DIR)
+from .output import DELIVERIES, RECORD_FILES, SAMPLES, VISITS, VOYAGES, record_frames
 from .parameters import PYTHON, ParameterNames, Remedy
 
 if TYPE_CHECKING:   # the tables are read on demand, by the figures and the report: a run needs no pandas
     import pandas as pd
 
-REPLICATIONS_DIR = "replications"   # the replications' run directories, under the experiment's
-SWEEP = "sweep.json"                # a sweep's own file
-SWEEP_RUNS_DIR = "runs"             # a sweep's run directories
+__all__ = ["REPLICATIONS_DIR", "SWEEP", "SWEEP_RUNS_DIR", "NotARunDirectory", "RunData", "RunDirectory",
+           "SweepDirectory", "finished_run", "load_run", "read_table", "replication_id", "same_scenario"]
+
+# The fields readers rely on, and what each must be, by kind of summary.
+_PROVENANCE = {"format": str, "scenario": str, "seed": int}
+_RUN = {**_PROVENANCE, "replication": int, "start_date": str, "window": dict, "kpis": dict, "resources": list,
+        "bottlenecks": list, "stability": dict, "static_capacity": dict, "mass_balance": dict}
+_FAILED = {**_PROVENANCE, "replication": int, "error": str}
+_REPLICATIONS = {**_PROVENANCE, "replications": int, "replications_ok": int, "failed": list}
+_REPLICATIONS_OK = {"window": dict, "kpis": dict, "resources": list, "bottlenecks": list, "mass_balance": dict}
+_SWEEP = {**_PROVENANCE, "replications": int, "vary": dict, "points": int, "runs": int, "runs_ok": int,
+          "failed": list, "saturation": dict}
+_KPIS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year")
 
 
 class NotARunDirectory(ValueError):
@@ -73,15 +96,17 @@ def same_scenario(a: dict, b: dict) -> bool:
 @dataclass(frozen=True)
 class RunDirectory:
     """A complete run directory: a single run, a failed run or replications, and its summary.json
-    (of replications: the aggregated one, numbers as {mean, ci95})."""
+    (of replications: the aggregated one, numbers as {mean, ci95}; `replications`: each one's)."""
 
     path: Path
     summary: dict
+    replications: tuple[RunDirectory, ...] = ()
 
     @classmethod
     def read(cls, directory) -> RunDirectory:
-        """The run directory at `directory`; refuses a missing path, a sweep, and a directory
-        without a run's summary.json (an unfinished experiment among them)."""
+        """The run directory at `directory`, checked whole (see the module's rules); refuses a missing
+        path, a sweep, a directory without a run's summary.json (an unfinished experiment among
+        them) and a damaged one."""
         d = Path(directory)
         if not d.exists():
             raise NotARunDirectory(f"{d}: no such directory")
@@ -94,7 +119,11 @@ class RunDirectory:
             unfinished = Remedy("an unfinished experiment: finish it with", "resume", True) \
                 if (d / REPLICATIONS_DIR).is_dir() else None
             raise NotARunDirectory(f"{d}: no summary.json: not a corridor-sim run directory", unfinished)
-        return cls(d, _read_summary(d / SUMMARY))
+        summary = _read_summary(d / SUMMARY)
+        if _is_replications(summary):
+            return cls(d, summary, _read_replications(d, summary))
+        _check_run_files(d, summary)
+        return cls(d, summary)
 
     @property
     def is_replications(self) -> bool:
@@ -107,21 +136,13 @@ class RunDirectory:
 
     @property
     def complete(self) -> bool:
-        """A single run that did not fail, with all its record files."""
-        return (not self.is_replications and self.error is None and "kpis" in self.summary
-                and all((self.path / name).is_file() for name in RECORD_FILES))
+        """A single run that did not fail (`read` has checked its files)."""
+        return not self.is_replications and self.error is None
 
     def successful_runs(self) -> list[RunDirectory]:
         """The runs that did not fail, in order: the run itself, or each replication."""
-        if not self.is_replications:
-            return [self] if self.error is None else []
-        runs = []
-        for i in range(self.summary["replications"]):
-            d = self.path / REPLICATIONS_DIR / replication_id(i)
-            run = RunDirectory(d, _read_summary(d / SUMMARY))
-            if run.error is None:
-                runs.append(run)
-        return runs
+        runs = self.replications if self.is_replications else (self,)
+        return [run for run in runs if run.error is None]
 
     def resolved(self) -> dict:
         """The resolved scenario of a single run (scenario.resolved.yaml)."""
@@ -130,32 +151,134 @@ class RunDirectory:
             scenario = yaml.safe_load(file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise NotARunDirectory(f"{self.path}: no {RESOLVED}: not a complete run directory") from None
-        except (OSError, yaml.YAMLError) as exc:
-            raise NotARunDirectory(f"{file}: cannot be read ({exc})") from None
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            raise NotARunDirectory(f"{file}: cannot be read ({_one_line(exc)})") from None
         if not isinstance(scenario, dict) or "nodes" not in scenario:
             raise NotARunDirectory(f"{file}: not a resolved corridor-sim scenario")
         return scenario
 
 
+@dataclass(frozen=True)
+class SweepDirectory:
+    """A finished sweep directory: its sweep.json (`info`), and its tables read on demand."""
+
+    path: Path
+    info: dict
+
+    @classmethod
+    def read(cls, directory) -> SweepDirectory:
+        d = Path(directory)
+        if not d.is_dir():
+            raise NotARunDirectory(f"{d}: no such directory" if not d.exists() else f"{d}: not a directory")
+        if not (d / SWEEP).is_file():
+            unfinished = Remedy("an unfinished sweep: finish it with", "resume", True) \
+                if (d / SWEEP_RUNS_DIR).is_dir() else None
+            raise NotARunDirectory(f"{d}: no {SWEEP}: not a finished corridor-sim sweep directory", unfinished)
+        info = _read_json(d / SWEEP, "sweep")
+        _check_fields(d / SWEEP, info, _SWEEP)
+        for name in (SUMMARY_TABLE, SATURATION):
+            _check_table(d / name, None)
+        return cls(d, info)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return read_table(self.path, name)
+
+
 def read_table(directory: Path, name: str) -> pd.DataFrame:
-    """One record file of a run directory (`VISITS`, `SAMPLES`, …) as a DataFrame."""
-    if not (directory / name).is_file():
+    """One table of a run or sweep directory (`VISITS`, `SAMPLES`, …) as a DataFrame."""
+    file = directory / name
+    if not file.is_file():
         raise NotARunDirectory(f"{directory}: no {name} (records are needed for this figure)")
     import pandas as pd
+    import pyarrow as pa
 
-    return pd.read_parquet(directory / name)
+    try:
+        return pd.read_parquet(file)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise NotARunDirectory(f"{file}: cannot be read ({_one_line(exc)})") from None
+
+
+def _read_json(file: Path, what: str) -> dict:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NotARunDirectory(f"{file}: cannot be read ({_one_line(exc)})") from None
+    if not isinstance(data, dict):
+        raise NotARunDirectory(f"{file}: not a corridor-sim {what} summary")
+    version = data.get("format")
+    if version is None:
+        raise NotARunDirectory(f"{file}: no format: written by an older corridor-sim, or not by corridor-sim "
+                               f"(this version reads {', '.join(FORMATS_READ)}); run it again")
+    if version not in FORMATS_READ:
+        raise NotARunDirectory(f"{file}: format {_shown(version)} is not one this corridor-sim reads "
+                               f"({', '.join(FORMATS_READ)})")
+    return data
 
 
 def _read_summary(file: Path) -> dict:
-    try:
-        summary = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NotARunDirectory(f"{file}: cannot be read ({exc})") from None
-    # a run's KPIs, a failed run's error, or replications (whose KPIs are missing when all failed)
-    if not isinstance(summary, dict) or not ("kpis" in summary or summary.get("error")
-                                             or _is_replications(summary)):
-        raise NotARunDirectory(f"{file}: not a corridor-sim run summary")
+    """A summary.json checked: format, and the fields of its kind (a run, a failed run, replications)."""
+    summary = _read_json(file, "run")
+    if _is_replications(summary):
+        _check_fields(file, summary, _REPLICATIONS)
+        if summary["replications_ok"]:
+            _check_fields(file, summary, _REPLICATIONS_OK)
+    elif summary.get("error") is not None:
+        _check_fields(file, summary, _FAILED)
+    else:
+        _check_fields(file, summary, _RUN)
+        missing = [k for k in _KPIS if not isinstance(summary["kpis"].get(k), dict)]
+        if missing:
+            raise NotARunDirectory(f"{file}: no kpis.{missing[0]}: a damaged or foreign run summary")
     return summary
+
+
+def _check_fields(file: Path, data: dict, fields: dict) -> None:
+    for key, kind in fields.items():
+        if key not in data:
+            raise NotARunDirectory(f"{file}: no {key}: a damaged or foreign summary")
+        value = data[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise NotARunDirectory(f"{file}: {key} is {_shown(value)}, not a {kind.__name__}: a damaged or "
+                                   "foreign summary")
+
+
+def _check_run_files(d: Path, summary: dict) -> None:
+    """A run's files: the resolved scenario, and its records (a failed run: its error.txt instead)."""
+    needed = [RESOLVED, ERROR] if summary.get("error") is not None else [RESOLVED]
+    for name in needed:
+        if not (d / name).is_file():
+            raise NotARunDirectory(f"{d}: no {name}: not a complete run directory")
+    if summary.get("error") is None:
+        for name, record in RECORD_FILES.items():
+            _check_table(d / name, record._fields)
+
+
+def _check_table(file: Path, columns) -> None:
+    """A Parquet file that opens (its footer and schema read) and has `columns`."""
+    if not file.is_file():
+        raise NotARunDirectory(f"{file.parent}: no {file.name}: not a complete run directory")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.ParquetFile(file).schema_arrow.names
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise NotARunDirectory(f"{file}: cannot be read ({_one_line(exc)})") from None
+    missing = [c for c in columns or () if c not in names]
+    if missing:
+        raise NotARunDirectory(f"{file}: no column {missing[0]!r}: not a corridor-sim {file.stem} table")
+
+
+def _read_replications(d: Path, summary: dict) -> tuple[RunDirectory, ...]:
+    """Each replication's run directory, checked; the aggregated summary's count and failures agree with them."""
+    failed = {f.get("replication") for f in summary["failed"] if isinstance(f, dict)}
+    runs = []
+    for i in range(summary["replications"]):
+        run = RunDirectory.read(d / REPLICATIONS_DIR / replication_id(i))
+        if run.is_replications or (run.error is not None) != (i in failed):
+            raise NotARunDirectory(f"{run.path}: does not match {d / SUMMARY} (a damaged replications directory)")
+        runs.append(run)
+    return tuple(runs)
 
 
 def _is_replications(summary: dict) -> bool:
@@ -163,9 +286,18 @@ def _is_replications(summary: dict) -> bool:
     return isinstance(n, int) and not isinstance(n, bool)
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def finished_run(directory, resolved: dict) -> dict | None:
     """The summary in `directory` if it holds this resolved scenario's run, finished: a complete
-    single run that did not fail. Anything else (nothing there, a failed or partial run,
+    single run that did not fail. Anything else (nothing there, a failed, partial or damaged run,
     replications, another scenario) is None: run it (again)."""
     try:
         run = RunDirectory.read(directory)

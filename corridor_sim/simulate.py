@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import html
 import platform
 import subprocess
 import time
@@ -34,7 +35,10 @@ from typing import Callable
 
 from . import __version__
 from .analysis.kpis import summarize
+from .analysis.metric_names import flatten
+from .layout import FORMAT
 from .model.corridor import CorridorModel
+from .recording import samples_table
 from .records import Delivery, RunRecords, TrainRun, Visit, Voyage, to_frame
 from .scenario.schema import Scenario
 
@@ -71,9 +75,44 @@ class RunResult:
 
     @property
     def resources(self):
-        import pandas as pd
+        import pandas as pd   # not at import: a run without tables needs no pandas (start-up)
 
         return pd.DataFrame(self.summary["resources"])
+
+    @property
+    def samples(self):
+        """pandas DataFrame: every resource's queue and busy servers, once a simulated day."""
+        return samples_table(self.records.resources).to_pandas()
+
+    @property
+    def kpis(self):
+        """pandas DataFrame: the KPIs by their metric names (as `compare` names them) and their values."""
+        import pandas as pd
+
+        flat = flatten({"kpis": self.summary.get("kpis") or {}})
+        return pd.DataFrame({"metric": list(flat), "value": list(flat.values())})
+
+    def headline(self) -> str:
+        """One line: what ran and what it delivered."""
+        s = self.summary
+        if self.error:
+            return f"{s.get('scenario')} (seed {s.get('seed')}): failed: {self.error}"
+        delivered = ((s.get("kpis") or {}).get("delivered_tonnes_per_year") or {}).get("mean")
+        stable = (s.get("stability") or {}).get("stable")
+        return (f"{s.get('scenario')} (seed {s.get('seed')}): {delivered or 0:,.0f} t/yr delivered, "
+                f"{'stable' if stable else 'OVERLOADED'}")
+
+    def __repr__(self) -> str:
+        return f"RunResult({self.headline()})"
+
+    def _repr_html_(self) -> str:
+        """A short card for notebooks: the headline, the stability line and the top bottlenecks."""
+        rows = "".join(f"<tr><td>{html.escape(b['name'])}</td><td>{b['utilization']:.0%}</td>"
+                       f"<td>{b['wait_share']:.0%}</td></tr>" for b in (self.summary.get("bottlenecks") or [])[:3])
+        message = (self.summary.get("stability") or {}).get("message", "")
+        return (f"<b>RunResult</b> {html.escape(self.headline())}<br><small>{html.escape(message[:300])}</small>"
+                + (f"<table><tr><th>bottleneck</th><th>working</th><th>share of waiting</th></tr>{rows}</table>"
+                   if rows else ""))
 
 
 @functools.cache
@@ -90,8 +129,10 @@ def git_commit() -> str | None:
 
 
 def provenance(name: str | None, source: str | None, seed: int | None, replication: int) -> dict:
-    """What ran, and with which code: the head of every run's summary, failed or not."""
+    """What ran, and with which code: the head of every run's summary, failed or not (first, the
+    `format` of the summary and of its run directory, for the readers)."""
     return {
+        "format": FORMAT,
         "scenario": name,
         "scenario_file": source,
         "seed": seed,

@@ -91,8 +91,12 @@ def scenarios(draw) -> dict:
                                          "fixed_hours": draw(_num(0, 4))}
                               for u in sorted(sea_units)}
             if draw(st.booleans()):
+                mean = draw(_num(4, 72, 1))
                 node["weather"] = {"closed_share_by_month": [draw(_num(0, 0.6, 0.05)) for _ in range(12)],
-                                   "mean_closure_hours": draw(_num(4, 72, 1))}
+                                   "mean_closure_hours": mean,
+                                   # spells of at least their minimum, which the mean may not be below
+                                   "min_closure_hours": draw(_num(0, min(mean, 12), 1)),
+                                   "min_open_hours": draw(_num(0, 12, 1))}
         else:
             node["kind"] = "origin_terminal" if n == 0 else "destination" if n == k else \
                 draw(st.sampled_from(["border_station", "gauge_change", "junction", "hub", "station"]))

@@ -179,8 +179,8 @@ def test_a_very_long_id_is_cut_short_in_the_field_path(tmp_path):
     (1.52, "at 152% of its capacity"),
     (9.0, "at 900% of its capacity"),
     (250.0, "at 250 times its capacity"),
-    (5.6e307, "at more than a million times its capacity (next to none)"),
-    (math.inf, "at more than a million times its capacity (next to none)"),
+    (5.6e307, "at 5.6e+307 times its capacity"),
+    (math.inf, "can carry nothing in the window (closed or out of order for all of it)"),
 ])
 def test_demand_over_capacity_reads_as_words_never_inf_percent(ratio, words):
     """Issue 16: `capacity_trains_per_day: 1e-308` printed 'at inf% of its capacity'."""

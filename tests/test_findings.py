@@ -23,7 +23,10 @@ def test_findings_run_every_scenario_and_report_groups(tmp_path):
     assert two_way["delivered_mt"] > 0.5 and two_way["top_bottleneck"]
     assert two_way["china_baku_mean_days"] is None          # no such group in this corridor
     md = to_markdown(rows)
-    assert md.count("\n") == 4 and "two_way" in md
+    table, published = md.split("\n\n", 1)
+    assert table.count("\n") == 3 and "two_way" in table     # head, rule, a row per scenario
+    assert published.startswith("Competing routes China → Europe, published, not simulated")
+    assert "Sea via Suez" in published and "(T1, 2024)" in published   # each figure with its source row
 
     write_findings(rows, tmp_path / "out")
     assert json.loads((tmp_path / "out" / "findings.json").read_text())[1]["scenario"] == "mini_corridor"

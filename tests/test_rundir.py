@@ -17,6 +17,7 @@ from corridor_sim.experiment import ExperimentError, compare
 from corridor_sim.output import VISITS, write_failed_run, write_run
 from corridor_sim.plots import NotARunDirectory, load_run
 from corridor_sim.rundir import RunDirectory, finished_run
+from corridor_sim.simulate import failure, provenance
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def test_a_sweep_is_refused_with_one_line_by_every_reader(tmp_path):
 
 
 def test_a_failed_run_is_read_as_one_and_has_no_run_to_show(tmp_path, mini_corridor):
-    failed = write_failed_run(tmp_path / "failed", {"scenario": "mini_corridor", "error": "RuntimeError: boom"},
+    head = provenance("mini_corridor", "mini_corridor.yaml", 1, 0)
+    failed = write_failed_run(tmp_path / "failed", failure(head, RuntimeError("boom"), 0.1),
                               mini_corridor.resolved, "Traceback ...")
     run = RunDirectory.read(failed)
     assert run.error == "RuntimeError: boom" and run.successful_runs() == [] and not run.complete

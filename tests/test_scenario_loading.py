@@ -256,8 +256,9 @@ def test_schema_prints_json_schema():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert {"nodes", "flows", "links", "fleets", "horizon_days"} <= set(doc["properties"])
-    assert set(doc["required"]) >= {"name", "nodes", "flows"}
+    whole = doc["$defs"]["Scenario"]      # (a file with `extends` is checked against ScenarioPartial)
+    assert {"nodes", "flows", "links", "fleets", "horizon_days"} <= set(whole["properties"])
+    assert set(whole["required"]) >= {"name", "nodes", "flows"}
     assert doc["$schema"].startswith("https://json-schema.org/")
     # Links are written with `from`, as in scenario files, not the Python name `from_`.
     assert "from" in doc["$defs"]["RailLink"]["properties"]

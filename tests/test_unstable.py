@@ -41,7 +41,8 @@ def test_a_stable_run_says_it_is_stable():
 
     stability = run(DATA / "tiny.yaml", overrides=["horizon_days=120"]).summary["stability"]   # 80% busy
     assert stability["stable"] and stability["overloaded"] == []
-    assert stability["message"] == "stable: no queue grows without bound"
+    assert stability["message"].startswith("stable: no queue grows without bound; demand 10,512 t/yr")
+    assert "static capacity (estimate) 13,140 t/yr, nodes.station.station at 80% of its capacity" in stability["message"]
     # max(0, ...) made ">= 0" always true: a stable run carries (nearly) all of its demand
     assert stability["shortfall_tonnes_per_year"] == pytest.approx(
         max(0.0, stability["demand_tonnes_per_year"] - stability["delivered_tonnes_per_year"]))

@@ -24,6 +24,7 @@ class Deliveries:
     delivered: np.ndarray       # hours
     tonnes: np.ndarray
     teu: np.ndarray
+    route: np.ndarray           # index of the route option taken
 
     def __len__(self) -> int:
         return len(self.consignment)

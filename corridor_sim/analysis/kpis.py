@@ -15,13 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..records import RunRecords
-from .bottlenecks import rank_bottlenecks
+from .bottlenecks import rank_bottlenecks, waits_by_cause
 from .capacity import static_capacity
 from .decomposition import visit_aggregates
 from .deliveries import Deliveries, read_deliveries
+from .economics import economics
 from .resources import resource_table
 from .sea import sea_traffic
-from .stability import stability
+from .stability import queue_states, stability
 
 DAYS_PER_YEAR = 365.0
 
@@ -102,16 +103,22 @@ def mass_balance(records: RunRecords, deliveries: Deliveries | None = None) -> d
 
 def summarize(records: RunRecords) -> dict:
     res = resource_table(records.resources)
+    for r, state in zip(res, queue_states(records, res).values()):
+        r["queue_state"] = state   # one verdict per queue, read by the ranking and the stability guard
     deliveries = read_deliveries(records)   # read once: from disk after a long run
     k = kpis(records, deliveries)
     capacity = static_capacity(records.scenario, k["route_shares"], records.route_paths)
     capacity["simulated_tonnes_per_year"] = k["delivered_tonnes_per_year"]["mean"]
     breakdown, crossing = visit_aggregates(records, deliveries)   # one pass over the visits, chunk by chunk
+    priced = economics(records, deliveries, breakdown)             # cost, CO2e, reliability
+    k.update(priced.kpis)
     return {
         "kpis": k,
         "resources": res,
         "bottlenecks": rank_bottlenecks(res, crossing),
+        "waits_by_cause": waits_by_cause(res),
         "sea": sea_traffic(records),
+        **priced.blocks,
         "stability": stability(records, res, k["delivered_tonnes_per_year"]["mean"], capacity),
         "static_capacity": capacity,
         "transit_breakdown": breakdown,

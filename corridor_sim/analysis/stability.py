@@ -18,12 +18,12 @@ that fills first, and its demand as a multiple of its capacity).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..records import RunRecords
-from .bottlenecks import CAPACITY_KINDS
-
-SATURATED = 0.97
+from .bottlenecks import saturated
 
 
 def queue_trend(arrays, start: float, end: float = float("inf")) -> float:
@@ -37,32 +37,45 @@ def queue_trend(arrays, start: float, end: float = float("inf")) -> float:
     return float(np.polyfit(t[keep] / 24.0, q[keep], 1)[0])
 
 
-def stability(records: RunRecords, resources: list[dict], delivered_tonnes_per_year: float | None = None,
-              capacity: dict | None = None) -> dict:
-    """`delivered_tonnes_per_year` (the KPI) and `capacity` (`static_capacity`) say by how much
-    demand exceeds what the corridor carries."""
+def queue_states(records: RunRecords, resources: list[dict]) -> dict[str, str]:
+    """Each resource's queue over the window: `growing`, `seasonal` or `steady` (see the module docstring)."""
     by_name = {r.name: r for r in records.resources}
     span_days = (records.end_hours - records.warmup_hours) / 24.0
-    overloaded = []
     middle = (records.warmup_hours + records.end_hours) / 2
+    states = {}
     for r in resources:
         samples = by_name[r["name"]].samples.arrays()   # read once per resource
-        slope = queue_trend(samples, records.warmup_hours)
-        growth = slope * span_days
+        growth = queue_trend(samples, records.warmup_hours) * span_days
         if (growth > max(10.0, r["mean_queue"])
                 and queue_trend(samples, records.warmup_hours, middle) > 0
                 and queue_trend(samples, middle) > 0):
-            overloaded.append({
-                "name": r["name"],
-                "kind": r["kind"],
-                "utilization": r["utilization"],
-                "queue_growth_per_day": slope,
-                "queue_at_end": r["queue_at_end"],
-                "backlog_tonnes": r["backlog_tonnes"],
-            })
+            states[r["name"]] = "growing"
+        else:
+            states[r["name"]] = "seasonal" if r["max_queue"] > 10 else "steady"
+    return states
+
+
+def stability(records: RunRecords, resources: list[dict], delivered_tonnes_per_year: float | None = None,
+              capacity: dict | None = None) -> dict:
+    """`resources` carry their `queue_state` (`queue_states`); `delivered_tonnes_per_year` (the KPI) and
+    `capacity` (`static_capacity`) say by how much demand exceeds what the corridor carries."""
+    by_name = {r.name: r for r in records.resources}
+    overloaded = []
+    for r in resources:
+        if r["queue_state"] != "growing":
+            continue
+        slope = queue_trend(by_name[r["name"]].samples.arrays(), records.warmup_hours)
+        overloaded.append({
+            "name": r["name"],
+            "kind": r["kind"],
+            "utilization": r["utilization"],
+            "queue_growth_per_day": slope,
+            "queue_at_end": r["queue_at_end"],
+            "backlog_tonnes": r["backlog_tonnes"],
+        })
     overloaded.sort(key=lambda o: o["backlog_tonnes"], reverse=True)
-    saturated = [{"name": r["name"], "kind": r["kind"], "utilization": r["utilization"]}
-                 for r in resources if r["utilization"] >= SATURATED and r["kind"] in CAPACITY_KINDS]
+    full = [{"name": r["name"], "kind": r["kind"], "utilization": r["utilization"], "occupancy": r["occupancy"]}
+            for r in resources if saturated(r)]
     in_system = sum(c.tonnes for c in records.in_transit)
     demand = sum(f.tonnes_per_year for f in records.scenario.flows.values() if not f.background)
     load = _load(demand, delivered_tonnes_per_year, capacity)
@@ -71,15 +84,18 @@ def stability(records: RunRecords, resources: list[dict], delivered_tonnes_per_y
                    + ", ".join(f"{o['name']} (+{o['queue_growth_per_day']:,.1f} waiting per day, "
                                f"{o['backlog_tonnes']:,.0f} t waiting at the end)" for o in overloaded)
                    + _load_text(load)
-                   + ("; saturated: " + ", ".join(f"{s['name']} ({s['utilization']:.0%})" for s in saturated)
-                      if saturated else "")
+                   + ("; saturated: " + ", ".join(f"{s['name']} ({s['occupancy']:.0%} occupied)" for s in full)
+                      if full else "")
                    + ". Averages describe a transient, not a steady state.")
     else:
-        message = "stable: no queue grows without bound"
+        message = "stable: no queue grows without bound" + _load_text(load)
+        if load.get("demand_over_capacity", 0) > 1:
+            message += (" — above 100% in the static estimate, yet no queue grew: the estimate is conservative "
+                        "here (it charges every call its expected storm wait)")
     return {
         "stable": not overloaded,
         "overloaded": overloaded,
-        "saturated": saturated,
+        "saturated": full,
         "in_system_tonnes_at_end": in_system,
         **load,
         "message": message,
@@ -107,16 +123,18 @@ def _load_text(load: dict) -> str:
         text += (f", delivered {load['delivered_tonnes_per_year']:,.0f} t/yr "
                  f"(short by {load['shortfall_tonnes_per_year']:,.0f} t/yr, {load['shortfall_share']:.0%})")
     if "demand_over_capacity" in load:
-        text += (f"; static capacity {load['capacity_tonnes_per_year']:,.0f} t/yr, "
+        text += (f"; static capacity (estimate) {load['capacity_tonnes_per_year']:,.0f} t/yr, "
                  f"{load['first_to_saturate']} {over_capacity(load['demand_over_capacity'])}")
     return text
 
 
-def over_capacity(ratio: float) -> str:
-    """Demand over capacity in words: a percentage while it reads as one (152%), then a multiple; an element
-    with next to no capacity (1e-308 trains a day) gives a ratio no percentage can say (not `inf%`)."""
-    if ratio < 10:
-        return f"at {ratio:.0%} of its capacity"
-    if ratio < 1e6:
-        return f"at {ratio:,.0f} times its capacity"
-    return "at more than a million times its capacity (next to none)"
+def over_capacity(rho: float) -> str:
+    """An element's demand over its capacity, in words: a percentage while it reads as one (152%), then a
+    multiple, in powers of ten past a million (1e-308 trains a day: not a 300-digit number, nor `inf%`)."""
+    if math.isinf(rho):
+        return "can carry nothing in the window (closed or out of order for all of it)"
+    if rho >= 1e6:
+        return f"at {rho:.2g} times its capacity"
+    if rho >= 10:
+        return f"at {rho:,.0f} times its capacity"
+    return f"at {rho:.0%} of its capacity"

@@ -1,108 +1,78 @@
 """The `corridor-sim` command: a thin layer over the Python API and the experiments.
 
-One module per command, imported only when that command runs or shows its help, so that
-`corridor-sim --help` and `--version` load click and nothing heavy:
+`main` is the entry point (the console script, `python -m corridor_sim.cli`). Its first act,
+before anything slow is imported, is to take over Ctrl-C and SIGTERM (`corridor_sim.stopping`):
+from the first instant, a stop ends the command with the one line "interrupted", exit code 130
+(SIGINT) or 143 (SIGTERM), and nothing written. The commands themselves, and click, are in
+`commands.py` (`cli`, `COMMANDS`; also reachable from here).
 
-    run                run.py        one run, or N replications with intervals
-    sweep              sweep.py      the grid of --vary values, saturation
-    compare            compare.py    two run directories side by side, --fail-if
-    report             report.py     the HTML report of a run directory
-    validate, schema   scenario.py   scenario files
-    findings           findings.py   every shipped scenario, side by side
-
-Shared by them: `exits` (one-line errors, exit codes, signals), `experiments` (the options,
-checks and progress bars of run and sweep), `flags` (the core's parameters as the flags that
-set them, for the messages of bad input), `tables` (the terminal tables).
-
-Bad input (a wrong scenario, a wrong option) ends with one line on stderr naming the file,
-the field path and the problem, exit code 2, no traceback, and nothing written to `--out`.
+Exit codes (`exits.py`): 0 done; 1 the work ran but not all of it succeeded, or its results
+could not be written; 2 bad input, found before anything is written; 128 + the signal when stopped.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 import sys
-from typing import NamedTuple
-
-import click
-
-from .. import __version__
-from .exits import OneLineWarnings, fail, install_signal_handlers, interrupt_code
-
-
-class Command(NamedTuple):
-    module: str      # the module of this package that defines it
-    function: str    # the click command in that module
-    summary: str     # its line in `corridor-sim --help`: the first sentence of its docstring
-
-
-COMMANDS = {
-    "compare": Command("compare", "compare", "Compare two run directories (single runs or replications): A, B, "
-                                             "B − A and its 95% interval."),
-    "findings": Command("findings", "findings_command", "Run every shipped scenario once and write the Findings "
-                                                        "table (README 'Findings')."),
-    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
-                                          "DIRECTORY."),
-    "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "
-                                 "to --out."),
-    "schema": Command("scenario", "schema", "Print the JSON Schema of scenario files (for editors)."),
-    "sweep": Command("sweep", "sweep", "Run SCENARIO at every combination of the --vary values, --replications "
-                                       "times each."),
-    "validate": Command("scenario", "validate", "Check SCENARIO (schema, references, routes) without running it."),
-}
-
-
-class LazyGroup(click.Group):
-    """A group that imports a command's module only when the command is used.
-
-    The commands import pandas, pyarrow, pydantic and rich (0.6 s before the first
-    line of output); the group's own help lists them from `COMMANDS` without importing any."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        command = COMMANDS.get(name)
-        if command is None:
-            return None
-        return getattr(importlib.import_module(f"{__name__}.{command.module}"), command.function)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """As click's own listing, from the summaries (click shortens them the same way)."""
-        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, click.Command(name, help=COMMANDS[name].summary).get_short_help_str(limit))
-                for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="corridor-sim")
-def cli() -> None:
-    """Discrete-event simulation of freight on the Middle Corridor."""
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: click's own usage errors become one line and exit code 2 too."""
-    install_signal_handlers()
-    logger = logging.getLogger("corridor_sim")
-    if not logger.handlers:
-        logger.addHandler(OneLineWarnings(logging.WARNING))
-        logger.propagate = False
+    """Run a `corridor-sim` command line and end as the exit codes say (SystemExit unless 0).
+
+    With no `argv`, it is this process's own command line and the process is on its way out
+    afterwards: the signals are then ignored until it has exited (Python's exit would put back
+    their default actions, and a late Ctrl-C would kill it with no word). With an `argv` (a test,
+    a script), the signal handlers it found are put back."""
+    from ..stopping import ignore_signals, install_stop_handler, restore_signals
+
+    stop, previous = install_stop_handler()
     try:
-        cli.main(args=argv, prog_name="corridor-sim", standalone_mode=False)
-    except click.UsageError as exc:
-        hint = f" (see 'corridor-sim {exc.ctx.command_path.split(' ', 1)[1]} --help')" \
-            if exc.ctx is not None and " " in exc.ctx.command_path else " (see 'corridor-sim --help')"
-        fail(exc.format_message() + hint)
-    except click.ClickException as exc:
-        fail(exc.format_message())
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        sys.exit(interrupt_code())
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        code = _command(argv, stop)
+    finally:
+        if argv is None:
+            ignore_signals()
+        else:
+            restore_signals(previous)
+    if code:
+        sys.exit(code)
 
 
-__all__ = ["cli", "main"]
+def _command(argv, stop) -> int | str | None:
+    """The command's exit code; "interrupted" on stderr if a stop arrived before its result was in
+    place, however the command then ended (a KeyboardInterrupt, or an exception that an interrupted
+    library raised instead, or, if something swallowed the interrupt, a normal return). The handler
+    raises only inside the `try` (armed there): outside it, a signal is recorded, never a traceback."""
+    try:
+        try:
+            stop.arm()
+            from .commands import run_command   # click, and through the command, everything else
+
+            code = run_command(argv)
+        finally:
+            stop.armed = False
+    except SystemExit as exc:
+        code = exc.code
+    except KeyboardInterrupt:
+        code = None
+        if not stop.stopping:    # raised by the program itself, not by a signal: Ctrl-C all the same
+            sys.stderr.write("interrupted\n")
+            return stop.exit_code
+    except BaseException:
+        if not stop.stopping:
+            raise
+        code = None
+    if stop.stopping and code != stop.exit_code:   # (an experiment has said what it kept, with the code)
+        sys.stderr.write("interrupted\n")
+        return stop.exit_code
+    return code
+
+
+def __getattr__(name: str):
+    """`cli` (the click group) and `COMMANDS`, from commands.py, on first use."""
+    if name in ("cli", "COMMANDS"):
+        from . import commands
+
+        return getattr(commands, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "cli", "main"]

@@ -10,7 +10,8 @@ from rich.console import Console
 
 from ..experiment import ExperimentError, check_thresholds, parse_threshold
 from ..experiment import compare as compare_runs
-from .exits import EXIT_FAILED, fail
+from ..ownership import OutputRefused, check_file_out, is_figure
+from .exits import EXIT_FAILED, cannot_write, fail
 from .flags import COMMAND_LINE
 from .tables import print_comparison
 
@@ -35,15 +36,22 @@ def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool
     """
     try:
         thresholds = [parse_threshold(t) for t in fail_if]
+        if plot is not None:
+            check_file_out(plot, is_figure, "figure", parameter="plot")
         table = compare_runs(dir_a, dir_b)
         failed = check_thresholds(table, thresholds)
-    except ExperimentError as exc:
+    except (ExperimentError, OutputRefused) as exc:
         fail(exc.describe(COMMAND_LINE))
     if plot is not None:
         from ..plots import comparison_bars, save_figures   # matplotlib: only with --plot
 
-        save_figures({plot.name: comparison_bars(table, title=f"B = {dir_b} against A = {dir_a}")}, plot.parent,
-                     atomic=True)
+        try:
+            save_figures({plot.name: comparison_bars(table, title=f"B = {dir_b} against A = {dir_a}")},
+                         plot.parent, atomic=True, replaces=is_figure)
+        except OutputRefused as exc:
+            fail(exc.describe(COMMAND_LINE))
+        except OSError as exc:
+            cannot_write(plot, exc)
     if not quiet:
         print_comparison(table, Console(), str(dir_a), str(dir_b), everything)
     for t in thresholds:

@@ -13,23 +13,28 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 import click
 
 from ..messages import one_line
+from ..stopping import check_stop, installed
+
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
 def fail(message: str) -> NoReturn:
-    """Bad input: `error: <message>` on stderr, exit code 2; one line, whatever the message holds."""
+    """Bad input: `error: <message>` on stderr, exit code 2, one line whatever the message holds (or, if a
+    stop arrived meanwhile and this is what it left of the command, "interrupted" and its code)."""
+    _unless_stopped()
     click.echo(f"error: {one_line(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
 def cannot_write(what, exc: OSError) -> NoReturn:
     """A write that failed (disk full, no permission): one line, exit 1."""
+    _unless_stopped()
     click.echo(f"error: {one_line(f'cannot write {what}: {exc.strerror or exc}')}", err=True)
     sys.exit(EXIT_FAILED)
 
@@ -43,42 +48,41 @@ def exit_if_failed(failed: int, total: int, what: str, runs_dir: Path) -> None:
 
 def interrupted(finished: int, total: int, out: Path | None) -> NoReturn:
     """Stopped in the middle of an experiment: what was kept, and the signal's exit code."""
-    click.echo(f"\ninterrupted: {finished} of {total} runs finished"
+    click.echo(f"interrupted: {finished} of {total} runs finished"
                + (f" and kept in {out} (continue with --resume)" if out is not None and finished else ""),
                err=True)
     sys.exit(interrupt_code())
 
 
 # ---------------------------------------------------------------------------
-# Signals
+# Signals (the handler itself: corridor_sim/stopping.py, installed by corridor_sim.cli.main)
 # ---------------------------------------------------------------------------
-
-_signalled: list[int] = []   # the signal that stopped the command (SIGINT or SIGTERM)
-
-
-def _stop(signum, frame) -> None:
-    """SIGTERM (and SIGINT) stop the command as Ctrl-C does: a KeyboardInterrupt, so that a run
-    or an experiment removes its temporary directories and keeps its finished runs. A second
-    signal while that cleanup runs is ignored: it must not leave the cleanup half done."""
-    if _signalled:
-        return
-    _signalled.append(signum)
-    raise KeyboardInterrupt
 
 
 def interrupt_code() -> int:
     """128 + the signal: 130 for Ctrl-C (SIGINT), 143 for SIGTERM."""
-    return 128 + (_signalled[0] if _signalled else signal.SIGINT)
+    handler = installed()
+    return handler.exit_code if handler is not None else 128 + signal.SIGINT
 
 
-def install_signal_handlers() -> None:
-    """SIGINT and SIGTERM stop the command through `_stop` (from now on: no signal caught yet)."""
-    _signalled.clear()
-    try:
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    except ValueError:  # not the main thread: leave the signals alone
-        pass
+def checking_stop(progress: Callable[[float, float], None]) -> Callable[[float, float], None]:
+    """`progress` that first stops the command if a stop was asked and something swallowed its
+    KeyboardInterrupt (see corridor_sim/stopping.py): a run notices it within 1/50 of its time."""
+
+    def call(done: float, total: float) -> None:
+        check_stop()
+        progress(done, total)
+
+    return call
+
+
+def _unless_stopped() -> None:
+    """A stop arrived and the command ends by another way (an error a library made of the interrupt):
+    it ends as interrupted."""
+    handler = installed()
+    if handler is not None and handler.stopping:
+        click.echo("interrupted", err=True)
+        sys.exit(handler.exit_code)
 
 
 class OneLineWarnings(logging.Handler):

@@ -11,6 +11,8 @@ import sys
 import click
 
 from ..experiment import ExperimentError, ExperimentInterrupted
+from ..ownership import OutputRefused
+from ..ownership import check_out as check_owned
 from ..recording import chunk_rows_default
 from ..scenario import ScenarioError
 from .exits import cannot_write, fail, interrupted
@@ -53,13 +55,19 @@ def check_chunk_rows() -> None:
         fail(str(exc))
 
 
-def check_out(out: Path) -> None:
-    """An --out that can never be a directory, before the scenario is even read."""
+def check_out(out: Path, scenario: Path) -> None:
+    """An --out that can never be a directory, or that is not corridor-sim's to replace (a folder of
+    other files, the current directory, the scenario's folder: corridor_sim/ownership.py), before the
+    scenario is even read."""
     if out.exists() and not out.is_dir():
         fail(f"--out {out}: exists and is not a directory")
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
         fail(f"--out {out}: {above} is not a directory")
+    try:
+        check_owned(out, scenario=scenario)
+    except OutputRefused as exc:
+        fail(exc.describe(COMMAND_LINE))
 
 
 @contextmanager
@@ -67,7 +75,7 @@ def experiment_errors(out: Path):
     """Bad input: one line, exit 2; Ctrl-C: what finished is kept; a write that fails: exit 1."""
     try:
         yield
-    except (ScenarioError, ExperimentError) as exc:
+    except (ScenarioError, ExperimentError, OutputRefused) as exc:
         fail(exc.describe(COMMAND_LINE))
     except ExperimentInterrupted as exc:
         interrupted(exc.finished, exc.total, exc.out)

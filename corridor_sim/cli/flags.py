@@ -38,6 +38,7 @@ FLAGS = {
     "run_timeout": Flag("--run-timeout"),
     "resume": Flag("--resume", switch=True),
     "out": Flag("--out", shown=str),
+    "plot": Flag("--plot", shown=str),
     "min_gain": Flag("--min-gain", shown=_as_percent, rule="must be a percentage in [0, 100)"),
     "threshold": Flag("--fail-if"),
 }

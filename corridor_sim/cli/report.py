@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..ownership import OutputRefused
 from ..plots import NotARunDirectory
 from ..report import REPORT, write_report
 from .exits import cannot_write, fail
@@ -15,7 +16,8 @@ from .flags import COMMAND_LINE
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
-              help="HTML file to write (default: DIRECTORY/report.html).")
+              help="HTML file to write (default: DIRECTORY/report.html); an existing file there is replaced "
+                   "only if it is a corridor-sim report.")
 def report(directory: Path, out: Path | None) -> None:
     """Write one self-contained HTML report of a run, replications or sweep DIRECTORY.
 
@@ -28,7 +30,7 @@ def report(directory: Path, out: Path | None) -> None:
         fail(f"--out {target}: is a directory")
     try:
         path = write_report(directory, target)
-    except NotARunDirectory as exc:
+    except (NotARunDirectory, OutputRefused) as exc:
         fail(exc.describe(COMMAND_LINE))
     except OSError as exc:
         cannot_write(target, exc)

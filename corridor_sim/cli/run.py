@@ -11,11 +11,12 @@ from ..experiment import ExperimentError, run_replications
 from ..experiment.replications import seeded
 from ..api import run_loaded
 from ..experiment.executors import RunTimedOut, check_options
+from ..ownership import OutputRefused
 from ..progress import RunsBar, SimulationBar
 from ..rundir import finished_run
 from ..scenario import ScenarioError, load_scenario
 from ..scenario.types import MAX_SEED
-from .exits import EXIT_FAILED, cannot_write, exit_if_failed, fail
+from .exits import EXIT_FAILED, cannot_write, checking_stop, exit_if_failed, fail
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .flags import COMMAND_LINE
 
@@ -23,7 +24,8 @@ from .flags import COMMAND_LINE
 @click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Run directory to write (replaced atomically if it exists).")
+              help="Run directory to write (a corridor-sim output there is replaced atomically; "
+                   "a folder of other files is refused).")
 @click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=None, help="Master seed (overrides the scenario's).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a scenario field, e.g. --set nodes.dostyk.station.servers=4 (repeatable).")
@@ -41,7 +43,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     --out/replications/.
     """
     check_chunk_rows()
-    check_out(out)
+    check_out(out, scenario)
     if replications > 1:
         _replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
                       plots, run_timeout)
@@ -74,8 +76,10 @@ def single_run(sc, resolved: dict, scenario: Path, out: Path, *, run_timeout: fl
     """Run the loaded scenario once through the API and write its run directory; return its summary."""
     try:
         with SimulationBar(f"simulating {sc.name}", visible=progress_shown(quiet)) as progress:
-            result = run_loaded(sc, resolved, source=str(scenario), out=out, progress=progress,
+            result = run_loaded(sc, resolved, source=str(scenario), out=out, progress=checking_stop(progress),
                                 run_timeout=run_timeout, extra_files=_plots_into if plots else None)
+    except OutputRefused as exc:
+        fail(exc.describe(COMMAND_LINE))
     except RunTimedOut as exc:
         click.echo(f"error: {exc.describe(COMMAND_LINE)}; nothing written to {out}", err=True)
         sys.exit(EXIT_FAILED)
@@ -126,7 +130,7 @@ def _replications(scenario, out, seed, overrides, replications, workers, executo
                                          visible=progress_shown(quiet)) as progress:
         result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
                                   scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
-                                  run_timeout=run_timeout, progress=progress)
+                                  run_timeout=run_timeout, progress=checking_stop(progress))
     if plots and result.summary.get("replications_ok"):
         _write_plots(out)
     if not quiet:

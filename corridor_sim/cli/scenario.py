@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..scenario import Scenario, ScenarioError, load_scenario
+from ..scenario import ScenarioError, load_scenario
+from ..scenario.jsonschema import scenario_json_schema
 from ..scenario.workload import count, estimate
 from .exits import fail
 from .flags import COMMAND_LINE
@@ -31,7 +32,4 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors)."""
-    doc = Scenario.model_json_schema(by_alias=True)
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "corridor-sim scenario"
-    click.echo(json.dumps(doc, indent=2))
+    click.echo(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))

@@ -10,7 +10,7 @@ from rich.console import Console
 from ..experiment import sweep as run_sweep
 from ..progress import RunsBar
 from ..scenario.types import MAX_SEED
-from .exits import exit_if_failed
+from .exits import checking_stop, exit_if_failed
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .tables import print_sweep
 
@@ -20,7 +20,9 @@ from .tables import print_sweep
 @click.option("--vary", "vary", multiple=True, required=True, metavar="PATH=V1,V2,...",
               help="A field and its values, e.g. --vary nodes.kuryk.berths.ferry.count=1,2,3 "
                    "(repeatable: the full grid is run).")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Sweep directory to write.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Sweep directory to write (a corridor-sim output there is replaced; a folder of other files "
+                   "is refused).")
 @click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=None, help="Master seed (overrides the scenario's).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a scenario field at every grid point (repeatable).")
@@ -39,12 +41,12 @@ def sweep(scenario: Path, vary: tuple[str, ...], out: Path, seed: int | None, ov
     the saturation marks, and a run directory per run; prints the summary table.
     """
     check_chunk_rows()
-    check_out(out)
+    check_out(out, scenario)
     with experiment_errors(out), RunsBar(f"{scenario.stem}: {replications} replications per point",
                                          visible=progress_shown(quiet)) as progress:
         result = run_sweep(scenario, list(vary), replications=replications, workers=workers, executor=executor,
                            scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
-                           run_timeout=run_timeout, progress=progress, min_gain=min_gain / 100.0)
+                           run_timeout=run_timeout, progress=checking_stop(progress), min_gain=min_gain / 100.0)
     if plots and result.info.get("runs_ok"):
         from ..plots import save_figures, sweep_curves   # matplotlib: only with --plots
 

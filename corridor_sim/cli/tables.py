@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ..analysis.bottlenecks import CAPACITY_KINDS
 from ..experiment.sweep import value_text
+from .route_tables import print_routes
 
 
 def _num(x, fmt: str = ",.0f") -> str:
@@ -70,6 +71,7 @@ def print_run(summary: dict, console: Console, top_resources: int = 12) -> None:
         for i, b in enumerate(summary["bottlenecks"], 1):
             bn.add_row(str(i), b["name"], b["reason"])
         console.print(bn)
+    print_routes(summary, console)
 
 
 # ---------------------------------------------------------------------------
@@ -146,6 +148,7 @@ def print_replications(summary: dict, console: Console, top_resources: int = 12)
         for i, b in enumerate(summary["bottlenecks"][:8], 1):
             bn.add_row(str(i), b["name"], f"{b['listed_in']} of {ok}", str(b.get("reason", "")))
         console.print(bn)
+    print_routes(summary, console)
     for f in summary.get("failed") or []:
         console.print(f"[red]replication {f['replication']} failed:[/] {f['error']}")
 
@@ -160,6 +163,9 @@ def print_sweep(result, console: Console) -> None:
         table.add_column(p, justify="right")
     for col in ("runs", "delivered t/yr", "95% interval", "TEU/yr"):
         table.add_column(col, justify="right")
+    priced = [(key, label) for key, label in _SWEEP_ECONOMICS if key in summary.columns]
+    for _, label in priced:
+        table.add_column(label, justify="right")
     for p in params:
         table.add_column(f"gain vs previous {p.rsplit('.', 1)[-1]}" if len(params) > 1 else "gain vs previous",
                          justify="right")
@@ -174,7 +180,8 @@ def print_sweep(result, console: Console) -> None:
         sat = [p.rsplit(".", 1)[-1] if len(params) > 1 else "yes" for p in params if row.get(f"saturated[{p}]")]
         runs = f"{row['runs']}" + (f" ([red]{row['failed']} failed[/])" if row["failed"] else "")
         table.add_row(*[str(row[p]) for p in params], runs, _num(_nan_none(row["delivered_tonnes_per_year"])), ci,
-                      _num(_nan_none(row["delivered_teu_per_year"])), *gains, ", ".join(sat))
+                      _num(_nan_none(row["delivered_teu_per_year"])),
+                      *[_num(_nan_none(row[key])) for key, _ in priced], *gains, ", ".join(sat))
     console.print(table)
     for path, lines in info["saturation"]["points"].items():
         for line in lines:
@@ -191,11 +198,18 @@ def print_sweep(result, console: Console) -> None:
         console.print(f"[red]run {f['run_id']} failed:[/] {f['error']}")
 
 
+# What a sweep's grid shows of the routes' cost and CO2e, where its runs price them (experiment.metrics).
+_SWEEP_ECONOMICS = (("corridor_cost_usd_per_teu", "USD/TEU"), ("corridor_generalised_cost_usd_per_teu", "gen. USD/TEU"),
+                    ("corridor_co2e_kg_per_teu", "kg CO2e/TEU"))
+
+
 def _nan_none(x):
     return None if x is None or x != x else x
 
 
 _COMPARE_DEFAULT = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year",
+                    "corridor_*", "co2e_tonnes_per_year", "cost_usd_per_teu_by_group.*",
+                    "co2e_kg_per_teu_by_group.*", "on_time_share_by_group.*",
                     "delivered_tonnes_per_year_by_flow.*", "transit_days.*.mean", "transit_days.*.p95",
                     "runtime_seconds")
 

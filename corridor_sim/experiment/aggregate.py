@@ -11,8 +11,11 @@ The shape follows a single run's `summary.json`, field by field:
 - true/false is true when it is true in every replication;
 - text that is the same in every replication stays as it is; text that differs
   becomes the list of the replications' texts;
+- a list of numbers of the same length in every replication (a flow's route
+  shares) becomes one `{"mean", "ci95"}` per position;
 - `bottlenecks` lists each resource ranked in any replication, with `listed_in`
-  (how many replications rank it) and its `rank`, most often listed first.
+  (how many replications rank it) and its `rank`, most often listed first; its
+  `reason` is written anew from the means (never one replication's words).
 
 `ci95` is null when fewer than two replications have a value (a flow that
 delivered nothing has no transit time).
@@ -20,6 +23,7 @@ delivered nothing has no transit time).
 
 from __future__ import annotations
 
+from ..analysis.bottlenecks import reason
 from .metrics import PROVENANCE, list_id
 from .stats import t_interval
 
@@ -59,6 +63,8 @@ def aggregate_tree(values: list, key: str | None = None):
             return _stat([v["mean"] for v in present])
         return {k: aggregate_tree([v.get(k) for v in present], k) for k in _keys(present)}
     if all(isinstance(v, list) for v in present):
+        if present[0] and all(len(v) == len(present[0]) and all(_is_number(x) for x in v) for v in present):
+            return [_stat(list(column)) for column in zip(*present)]
         if all(v == present[0] for v in present):
             return present[0]
         ident = list_id([x for v in present for x in v])
@@ -119,7 +125,27 @@ def aggregate_summaries(summaries: list[dict]) -> dict:
             out[key] = aggregate_bottlenecks([v or [] for v in values])
         else:
             out[key] = aggregate_tree(values, key)
+    if out.get("bottlenecks") and out.get("resources"):
+        _reasons_from_means(out["bottlenecks"], out["resources"])
     if "mass_balance" in out and isinstance(out["mass_balance"], dict):
         out["mass_balance"]["unbalanced_replications"] = [
             s.get("replication") for s in summaries if not (s.get("mass_balance") or {}).get("balanced")]
     return out
+
+
+def _means(tree):
+    """An aggregated tree with each `{"mean", "ci95"}` replaced by its mean."""
+    if isinstance(tree, dict):
+        if set(tree) == {"mean", "ci95"}:
+            return tree["mean"]
+        return {k: _means(v) for k, v in tree.items()}
+    return tree
+
+
+def _reasons_from_means(bottlenecks: list[dict], resources: list[dict]) -> None:
+    by_name = {r["name"]: r for r in resources}
+    for b in bottlenecks:
+        r = _means(by_name.get(b["name"]) or {})
+        if not r or any(r.get(k) is None for k in ("mean_wait_hours", "max_queue", "queue_at_end", "utilization")):
+            continue
+        b["reason"] = reason(r, _means(b.get("wait_share")) or 0.0, _means(b.get("share_of_transit_time")) or 0.0)

@@ -1,19 +1,13 @@
-"""One run's results as named metrics: the rows of the tidy tables and what `compare` compares.
+"""The KPIs people read first (headline and economic), and what an experiment's tables take from a summary.
 
-Every number of a run's `summary.json` outside its provenance is a metric, named by
-its path in the file, with the entries of a list named by their id:
-
-- `delivered_tonnes_per_year` (a KPI whose only statistic is `mean`: the KPI's own name),
-- `delivered_tonnes_per_year_by_flow.<flow>`, `demand_tonnes_per_year_by_flow.<flow>`,
-- `transit_days.<flow>.mean` / `.p50` / `.p95` / `.n`,
-- `resources.<resource>.<statistic>` (`utilization`, `mean_wait_hours`, `mean_queue`, …),
-- `mass_balance.balanced` (true/false as 1/0), and whatever else the summary holds.
+How every number of a summary is named as a metric is `analysis/metric_names.py`; it is re-exported here.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from ..analysis.metric_names import ID_KEYS, PROVENANCE, RUNTIME, flatten, list_id, number
 
 
 @dataclass(frozen=True)
@@ -31,65 +25,27 @@ HEADLINE_KPIS = (Kpi("delivered_tonnes_per_year", "tonnes delivered per year"),
                  Kpi("delivered_teu_per_year", "TEU delivered per year"),
                  Kpi("delivered_consignments_per_year", "consignments delivered per year"))
 MAIN_KPIS = tuple(k.key for k in HEADLINE_KPIS)
-RUNTIME = "runtime_seconds"
 
-# The fields of a run's summary that say what ran, not what happened.
-PROVENANCE = ("scenario", "scenario_file", "seed", "replication", "run_id", "parameters", "version",
-              "git_commit", "python", "start_date", "window", "error", RUNTIME)
+# What the corridor's routes cost and emit: beside the headline KPIs wherever a run has them (a scenario
+# with `costs:` and `emissions:`, see analysis/economics.py): a sweep's grid, the runs table, the cards.
+ECONOMIC_KPIS = (Kpi("corridor_cost_usd_per_teu", "USD per TEU in tariffs (container flows)"),
+                 Kpi("corridor_generalised_cost_usd_per_teu", "generalised USD per TEU (tariffs, time, spread)"),
+                 Kpi("corridor_co2e_kg_per_teu", "kg CO2e per TEU (container flows)"),
+                 Kpi("co2e_tonnes_per_year", "tonnes CO2e per year (the corridor's flows)"))
 
-# The field that names an entry of a list of objects (resources, bottlenecks, nodes of a path, …).
-ID_KEYS = ("name", "node", "element", "flow", "id")
-
-
-def list_id(items: list) -> str | None:
-    """The key that names every entry of a list of objects, if there is one."""
-    if not items or not all(isinstance(x, dict) for x in items):
-        return None
-    for key in ID_KEYS:
-        if all(isinstance(x.get(key), str) for x in items):
-            return key
-    return None
+# How a summary's numbers are named is analysis's (`analysis/metric_names.py`); experiments name them so too.
 
 
-def number(x) -> float | None:
-    if isinstance(x, bool):
-        return 1.0 if x else 0.0
-    if isinstance(x, (int, float)):
-        return float(x) if math.isfinite(x) else None
-    return None
-
-
-def _flatten(prefix: str, node, out: dict) -> None:
-    if isinstance(node, dict):
-        if set(node) == {"mean"} and prefix:  # a KPI with one value is named by the KPI itself
-            out[prefix] = number(node["mean"])
-            return
-        for key, value in node.items():
-            _flatten(f"{prefix}.{key}" if prefix else str(key), value, out)
-    elif isinstance(node, list):
-        key = list_id(node)
-        if key is not None:
-            for item in node:
-                _flatten(f"{prefix}.{item[key]}", {k: v for k, v in item.items() if k != key}, out)
-    elif node is None or isinstance(node, (int, float)):
-        out[prefix] = number(node)
-
-
-def flatten(summary: dict, *, runtime: bool = False) -> dict[str, float | None]:
-    """The metrics of one run's summary (None where a statistic has nothing to measure).
-
-    `runtime` adds `runtime_seconds`, the one metric that differs between two runs
-    of the same scenario and seed.
-    """
-    out: dict[str, float | None] = {}
-    for key, value in summary.items():
-        if key not in PROVENANCE:
-            _flatten("" if key == "kpis" else key, value, out)  # KPIs go by their own names
-    if runtime and RUNTIME in summary:
-        out[RUNTIME] = number(summary[RUNTIME])
-    return out
-
-
-def main_kpis(summary: dict) -> dict[str, float | None]:
+def main_kpis(summary: dict, keys: tuple[str, ...] = MAIN_KPIS) -> dict[str, float | None]:
     kpis = summary.get("kpis") or {}
-    return {name: number((kpis.get(name) or {}).get("mean")) for name in MAIN_KPIS}
+    return {name: number((kpis.get(name) or {}).get("mean")) for name in keys}
+
+
+def reported_kpis(summaries: list[dict]) -> tuple[Kpi, ...]:
+    """The headline KPIs, then the economic ones that any of the summaries holds."""
+    held = {k for s in summaries for k in (s.get("kpis") or {})}
+    return HEADLINE_KPIS + tuple(k for k in ECONOMIC_KPIS if k.key in held)
+
+
+__all__ = ["Kpi", "HEADLINE_KPIS", "MAIN_KPIS", "ECONOMIC_KPIS", "RUNTIME", "PROVENANCE", "ID_KEYS", "list_id",
+           "number", "flatten", "main_kpis", "reported_kpis"]

@@ -14,26 +14,30 @@ Directory layout (`out`):
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..output import SUMMARY, write_json_atomic, write_parquet_atomic
-from ..rundir import REPLICATIONS_DIR, replication_id
-from ..scenario import load_scenario
+from ..layout import FORMAT, REPLICATIONS_DIR, RESULTS, RUNS, SUMMARY
+from ..output import write_json_atomic, write_parquet_atomic
+from ..rundir import replication_id
+from ..scenario import Scenario
+from ..scenario.sources import load_any, override_texts
 from ..scenario.types import MAX_SEED
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
 from .executors import check_options
-from .metrics import MAIN_KPIS, flatten, main_kpis
+from .metrics import flatten, main_kpis, reported_kpis
 from .runner import Experiment, check_out, check_progress
 from .tasks import RunOutcome, RunTask
 
 if TYPE_CHECKING:
     import pandas as pd
 
-RUNS = "runs.parquet"
-RESULTS = "results.parquet"
+__all__ = ["RESULTS", "RUNS", "ReplicationResult", "check_replications", "run_replications", "runs_table",
+           "summarize_replications", "tidy_results"]
 
 
 @dataclass
@@ -46,6 +50,19 @@ class ReplicationResult:
     @property
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["error"].notna()]
+
+    def __repr__(self) -> str:
+        s = self.summary
+        tonnes = (s.get("kpis") or {}).get("delivered_tonnes_per_year") or {}
+        ci = tonnes.get("ci95") or [None, None]
+        shown = f"{tonnes['mean']:,.0f} t/yr delivered" if tonnes.get("mean") is not None else "nothing delivered"
+        if ci[0] is not None:
+            shown += f" (95%: {ci[0]:,.0f} – {ci[1]:,.0f})"
+        return (f"ReplicationResult({s.get('scenario')}: {s.get('replications_ok')} of {s.get('replications')} "
+                f"replications, {shown})")
+
+    def _repr_html_(self) -> str:
+        return f"<b>ReplicationResult</b> {html.escape(repr(self)[len('ReplicationResult('):-1])}"
 
 
 # Runs in one experiment: each is a task (and a run directory) before any runs, so a typo of 1e9 replications
@@ -72,14 +89,14 @@ def seeded(overrides, seed: int | None) -> list[str]:
 
 
 def run_replications(
-    scenario: str | Path,
+    scenario: str | Path | Mapping | Scenario,
     *,
     replications: int,
     workers: int = 1,
     executor: str = "process",
     scheduler: str | None = None,
     run_timeout: float | None = None,
-    overrides: list[str] | tuple[str, ...] = (),
+    overrides: list[str] | tuple[str, ...] | Mapping = (),
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
@@ -96,12 +113,12 @@ def run_replications(
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
     check_progress(progress)
-    sets = seeded(overrides, seed)
-    sc, resolved = load_scenario(scenario, sets)
+    sets = seeded(override_texts(overrides), seed)
+    sc, resolved, shown = load_any(scenario, sets)
     out = Path(out) if out is not None else None
     if out is not None:
-        check_out(out, "replications", resume)
-    tasks = [RunTask(replication_id(i), i, resolved, str(scenario), keep_records=out is not None)
+        check_out(out, "replications", resume, scenario if isinstance(scenario, (str, Path)) else None)
+    tasks = [RunTask(replication_id(i), i, resolved, shown, keep_records=out is not None)
              for i in range(replications)]
     holder: dict = {}
 
@@ -126,6 +143,7 @@ def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> Replic
     ok = [o.summary for o in outcomes if o.ok]
     first = (ok or [outcomes[0].summary])[0]
     summary = {
+        "format": FORMAT,
         "scenario": first.get("scenario"),
         "scenario_file": first.get("scenario_file"),
         "seed": first.get("seed"),
@@ -144,21 +162,23 @@ def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> Replic
 
 
 def runs_table(outcomes: list[RunOutcome], parameters: dict[str, Callable] | None = None) -> pd.DataFrame:
-    """One row per run: run_id, the swept values, replication, seed, error, runtime_seconds, main KPIs."""
+    """One row per run: run_id, the swept values, replication, seed, error, runtime_seconds, the headline
+    KPIs (and the economic ones, where the runs price their routes)."""
     import pandas as pd  # here: an experiment's tables; a single run needs no pandas
 
     parameters = parameters or {}
+    keys = tuple(k.key for k in reported_kpis([o.summary for o in outcomes]))
     rows = []
     for o in outcomes:
         s = o.summary
         row = {"run_id": o.run_id, **{p: conv(o.parameters.get(p)) for p, conv in parameters.items()},
                "replication": o.replication, "seed": s.get("seed"), "error": o.error,
-               "runtime_seconds": s.get("runtime_seconds"), **main_kpis(s)}
+               "runtime_seconds": s.get("runtime_seconds"), **main_kpis(s, keys)}
         rows.append(row)
-    columns = ["run_id", *parameters, "replication", "seed", "error", "runtime_seconds", *MAIN_KPIS]
+    columns = ["run_id", *parameters, "replication", "seed", "error", "runtime_seconds", *keys]
     frame = pd.DataFrame(rows, columns=columns)
     frame["error"] = frame["error"].astype("string")
-    for k in MAIN_KPIS:
+    for k in keys:
         frame[k] = frame[k].astype("float64")
     return frame
 

@@ -4,25 +4,28 @@ Progress is reported to a callback, `progress(runs_done, runs_total)`, when the 
 after each; drawing it is the faces' work (corridor_sim/progress.py).
 
 A new experiment is written into a temporary sibling of `out` and renamed into
-place when complete, as a single run is. Each run directory inside it is written
-as soon as its run finishes. On Ctrl-C (or any other stop) the finished runs are
-put in place at `out` without the experiment's summary, which marks it
-unfinished; `resume=True` then works in `out` itself and runs only what is not
-finished there.
+place when complete, as a single run is (replacing only a corridor-sim output:
+`ownership.py`). Each run directory inside it is written as soon as its run
+finishes. On Ctrl-C (or any other stop) the finished runs are put in place at
+`out` without the experiment's summary, which marks it unfinished; `resume=True`
+then works in `out` itself and runs only what is not finished there. A stop asked
+from outside is also checked between runs and before the experiment is put in
+place (`stopping.py`: one that an import swallowed still stops it).
 """
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import signal
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..output import replace_dir, temporary_dir
+from ..layout import REPLICATIONS_DIR, SWEEP_RUNS_DIR, VISITS
+from ..output import keep_dir, replace_dir, temporary_dir
+from ..ownership import OutputRefused
+from ..ownership import check_out as check_owned
+from ..stopping import check_stop, committing, signals_held
 from . import stats as _stats
 from . import tasks as _tasks
 from .errors import ExperimentError, ExperimentInterrupted
@@ -30,7 +33,7 @@ from .executors import make_executor
 from .tasks import RunOutcome, RunTask, failed_outcome, finished_outcome, write_outcome
 
 # What each kind of experiment directory holds at its top, to refuse resuming the wrong kind.
-_MARKERS = {"single run": "visits.parquet", "replications": "replications", "sweep": "runs"}
+_MARKERS = {"single run": VISITS, "replications": REPLICATIONS_DIR, "sweep": SWEEP_RUNS_DIR}
 
 
 def check_progress(progress) -> None:
@@ -39,13 +42,19 @@ def check_progress(progress) -> None:
         raise ExperimentError("progress", "must be a function progress(done, total), or None", value=progress)
 
 
-def check_out(out: Path, kind: str, resume: bool) -> None:
-    """Refuse an unusable output directory before anything runs."""
+def check_out(out: Path, kind: str, resume: bool, scenario=None) -> None:
+    """Refuse an unusable output directory before anything runs: one that cannot be a directory, one
+    that is not corridor-sim's to replace (`ownership.check_out`; `scenario`, the file being run), or,
+    to resume, one that holds another kind of experiment."""
     if out.exists() and not out.is_dir():
         raise ExperimentError("out", "exists and is not a directory", value=out)
     above = next((p for p in out.parents if p.exists()), None)
     if above is not None and not above.is_dir():
         raise ExperimentError("out", f"{above} is not a directory", value=out)
+    try:
+        check_owned(out, scenario=scenario)
+    except OutputRefused as exc:
+        raise ExperimentError("out", exc.problem, value=out) from None
     if resume and out.is_dir():
         for other, marker in _MARKERS.items():
             if other != kind and (out / marker).exists() and not (out / _MARKERS[kind]).exists():
@@ -78,6 +87,7 @@ class Experiment:
         executor = make_executor(self.workers, self.executor, self.scheduler, self.run_timeout) if todo else None
         report = self.progress or _no_progress
         work = None
+        placed = False
         try:
             if executor is not None:
                 executor.start()   # before a progress bar's thread; a fork server imports corridor-sim meanwhile
@@ -101,70 +111,57 @@ class Experiment:
                     # Writing a run directory and counting it as finished are one step: a Ctrl-C in
                     # between (even between the temporary directory's creation and the cleanup that
                     # would remove it) would leave a directory that is not counted, or the reverse.
-                    with _signals_held():
+                    with signals_held():
                         if work is not None:
                             write_outcome(work / self.run_dir(self.tasks[i]), self.tasks[i], outcome)
                         outcome.frames = None  # written; the records need not stay in memory
                         outcomes[i] = outcome
                     finished += 1
+                    check_stop()
                     report(finished, total)
             if executor is not None:
                 executor.close()
                 executor = None
-            finish(work, outcomes, time.perf_counter() - started)
-            if work is not None and not in_place:
-                replace_dir(work, self.out)
+            seconds = time.perf_counter() - started
+            if work is None:
+                finish(None, outcomes, seconds)
+            elif in_place:
+                with committing(final=True):   # its summary, written last, completes the experiment
+                    finish(work, outcomes, seconds)
+            else:
+                finish(work, outcomes, seconds)
+                replace_dir(work, self.out, final=True)
+                placed = True
         except BaseException as exc:
-            # Exactly the runs whose directories were written (see `_signals_held`): the count
+            # Exactly the runs whose directories were written (see `signals_held`): the count
             # reported and the run directories kept agree.
             done = {i for i, o in enumerate(outcomes) if o is not None}
             try:
                 if executor is not None:
                     executor.close()
             finally:
-                if work is not None:
-                    if not in_place:
-                        if any(i in done for i in todo):
-                            replace_dir(work, self.out)
-                        else:
-                            shutil.rmtree(work, ignore_errors=True)
+                if work is not None and not in_place and not placed:
+                    self._keep_finished(work, any(i in done for i in todo))
             if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, ExperimentInterrupted):
                 raise ExperimentInterrupted(len(done), total, self.out) from None
             raise
         return outcomes
 
-
-@contextlib.contextmanager
-def _signals_held():
-    """Hold SIGINT and SIGTERM (whose Python handlers raise, e.g. KeyboardInterrupt) until the block
-    is done, then deliver them: the block runs whole or, if something in it raises, not at all.
-
-    Python runs signal handlers in the main thread only, between two bytecodes of whatever it is
-    doing: swapping the handlers there is enough (blocking the signal in this thread would not be,
-    as the pool's threads would take it). Off the main thread there is nothing to hold."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    try:
-        with _held(signal.SIGTERM, caught), _held(signal.SIGINT, caught):
-            yield
-    finally:
-        for sig in dict.fromkeys(caught):
-            signal.raise_signal(sig)   # to the handler it was meant for, now that the block is done
-
-
-@contextlib.contextmanager
-def _held(sig: int, caught: list[int]):
-    handler = signal.getsignal(sig)
-    if not callable(handler):     # SIG_DFL, SIG_IGN or a handler set from C: not ours to defer
-        yield
-        return
-    signal.signal(sig, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(sig, handler)
+    def _keep_finished(self, work: Path, any_finished: bool) -> None:
+        """An experiment that stopped: its finished runs in place at `out`, without its own files (their
+        absence marks it unfinished); nothing at all if no run finished. (No `work` any more: it was
+        put in place whole just before the stop, which Python delivered after the rename.)"""
+        if not work.exists():
+            return
+        if not any_finished:
+            shutil.rmtree(work, ignore_errors=True)
+            return
+        for name in self.top_files:
+            (work / name).unlink(missing_ok=True)
+        try:
+            keep_dir(work, self.out)
+        except OutputRefused as exc:
+            raise OutputRefused(self.out, f"{exc.problem}; the finished runs are in {work}") from None
 
 
 def _no_progress(done: int, total: int) -> None:

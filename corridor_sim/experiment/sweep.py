@@ -22,6 +22,7 @@ has not saturated within the swept range.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import json
 import math
@@ -31,13 +32,14 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import yaml
 
+from ..layout import FORMAT, RESULTS, SATURATION, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR
 from ..output import write_json_atomic, write_parquet_atomic
-from ..rundir import SWEEP, SWEEP_RUNS_DIR
-from ..scenario import ScenarioError
+from ..scenario import Scenario, ScenarioError
 from ..scenario.loader import SafeLoader, apply_overrides, read_family, validate
+from ..scenario.sources import load_any, override_texts
 from .errors import ExperimentError
 from .executors import check_options
-from .metrics import MAIN_KPIS
+from .metrics import reported_kpis
 from .replications import MAX_RUNS, RUNS, check_replications, runs_table, seeded, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
@@ -46,9 +48,6 @@ from .tasks import RunOutcome, RunTask
 if TYPE_CHECKING:
     import pandas as pd
 
-RESULTS = "results.parquet"
-SUMMARY_TABLE = "summary.parquet"
-SATURATION = "saturation.parquet"
 SATURATION_METRIC = "delivered_tonnes_per_year"
 DEFAULT_MIN_GAIN = 0.01
 
@@ -61,6 +60,13 @@ class SweepResult:
     runs: pd.DataFrame         # one row per run
     info: dict                 # the content of sweep.json
     out: Path | None = None
+
+    def __repr__(self) -> str:
+        return (f"SweepResult({self.info.get('scenario')}: {len(self.summary)} grid points, "
+                f"{len(self.runs)} runs{f', in {self.out}' if self.out else ''})")
+
+    def _repr_html_(self) -> str:
+        return f"<b>{html.escape(repr(self))}</b>" + self.summary.head(12).to_html(max_cols=8)
 
 
 # ---------------------------------------------------------------------------
@@ -148,7 +154,7 @@ def _column(values: list) -> Callable:
 
 
 def sweep(
-    scenario: str | Path,
+    scenario: str | Path | Mapping | Scenario,
     vary: Mapping[str, Sequence] | Sequence[str],
     *,
     replications: int = 1,
@@ -156,7 +162,7 @@ def sweep(
     executor: str = "process",
     scheduler: str | None = None,
     run_timeout: float | None = None,
-    overrides: list[str] | tuple[str, ...] = (),
+    overrides: list[str] | tuple[str, ...] | Mapping = (),
     seed: int | None = None,
     out: str | Path | None = None,
     resume: bool = False,
@@ -177,14 +183,8 @@ def sweep(
         grid = " x ".join(f"{len(values):,}" for _, values in items)
         raise ExperimentError("vary", f"gives a grid of {grid} points, {runs:,} runs with the replications: at most "
                                       f"{MAX_RUNS:,} in one experiment (run several)")
-    shown = str(scenario)
-    sets = seeded(overrides, seed)
-    family = read_family(scenario)
-    base = apply_overrides(family.merged(), sets, shown)
-    try:
-        base_sc = validate(base, shown)
-    except ScenarioError as exc:
-        raise family.blame(exc, sets) from None
+    sets = seeded(override_texts(overrides), seed)
+    base_sc, base, shown = load_any(scenario, sets)
     points = []  # (index, {path: value}, resolved)
     for g, combo in enumerate(itertools.product(*(values for _, values in items))):
         params = {path: value for (path, _), value in zip(items, combo)}
@@ -193,13 +193,14 @@ def sweep(
             data = apply_overrides(base, point_sets, shown)
             validate(data, shown)
         except ScenarioError as exc:   # the grid point is at fault, not the override that set its value
-            exc = family.blame(exc, [*sets, *point_sets])
+            if isinstance(scenario, (str, Path)):    # a value a parent file wrote is named in that file
+                exc = read_family(scenario).blame(exc, [*sets, *point_sets])
             raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets,
                                 reached_from=exc.reached_from) from None
         points.append((g, params, data))
     out = Path(out) if out is not None else None
     if out is not None:
-        check_out(out, "sweep", resume)
+        check_out(out, "sweep", resume, scenario)
 
     pw = max(3, len(str(len(points) - 1)))
     rw = max(4, len(str(replications - 1)))
@@ -214,6 +215,7 @@ def sweep(
         runs = runs_table(outcomes, columns)
         summary, saturation, marks = summarize_points(outcomes, point_of, items, columns, min_gain)
         info = {
+            "format": FORMAT,
             "scenario": base_sc.name,
             "scenario_file": shown,
             "seed": base_sc.seed,
@@ -268,12 +270,13 @@ def summarize_points(outcomes, point_of, items, columns, min_gain):
     values_of = {g: {o.replication: (o.summary.get("kpis") or {}).get(SATURATION_METRIC, {}).get("mean")
                      for o in os_ if o.ok} for g, os_ in by_point.items()}
 
+    keys = tuple(k.key for k in reported_kpis([o.summary for o in outcomes if o.ok]))
     rows = []
     for g in range(n_points):
         os_ = by_point[g]
         row = {"point": g, **{p: columns[p](params_of[g][p]) for p, _ in items},
                "runs": sum(o.ok for o in os_), "failed": sum(not o.ok for o in os_)}
-        for k in MAIN_KPIS:
+        for k in keys:
             iv = t_interval([(o.summary.get("kpis") or {}).get(k, {}).get("mean") for o in os_ if o.ok])
             row[k] = iv.mean
             row[f"{k}_ci95_low"] = iv.low
@@ -315,7 +318,7 @@ def summarize_points(outcomes, point_of, items, columns, min_gain):
         row["saturated"] = any(row.get(f"saturated[{p}]", False) for p, _ in items)
     summary = pd.DataFrame(rows)
     for c in summary.columns:
-        if c.startswith("gain_pct[") or c.endswith("_ci95_low") or c.endswith("_ci95_high") or c in MAIN_KPIS:
+        if c.startswith("gain_pct[") or c.endswith("_ci95_low") or c.endswith("_ci95_high") or c in keys:
             summary[c] = summary[c].astype("float64")
     saturation = pd.DataFrame(sat_rows, columns=[
         "parameter", "point", "value", "gain_tonnes_per_year", "gain_ci95_low", "gain_ci95_high", "gain_pct",

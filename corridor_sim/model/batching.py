@@ -17,7 +17,8 @@ from .monitor import ResourceMonitor
 
 
 class BatchQueue:
-    __slots__ = ("env", "unit", "items", "level", "monitor", "listener", "observer", "_collectors", "_watchers")
+    __slots__ = ("env", "unit", "items", "level", "monitor", "listener", "observer", "causes", "_collectors",
+                 "_watchers")
 
     def __init__(self, env: simpy.Environment, unit: str, monitor: ResourceMonitor):
         self.env = env
@@ -29,6 +30,7 @@ class BatchQueue:
         self._watchers: list[simpy.Event] = []
         self.listener = None    # called after each put (a fleet's dispatcher), if set
         self.observer = None    # called with what was put (+1) or taken (-1) (a port's embargo), if set
+        self.causes = None      # a `WaitCauses` splitting the waits here by cause (a fleet's port end), if set
 
     def put(self, consignment) -> None:
         now = self.env.now
@@ -36,6 +38,8 @@ class BatchQueue:
         self.items.append(consignment)
         self.level += getattr(consignment, self.unit)
         self.monitor.arrive(now)
+        if self.causes is not None:
+            self.causes.add_tonnes(now, consignment.tonnes)
         if self._watchers:
             for ev in self._watchers:
                 ev.succeed()
@@ -66,6 +70,8 @@ class BatchQueue:
             batch.append(c)
         if not items:
             self.level = 0.0  # no drift from float sums
+        if self.causes is not None and batch:
+            self.causes.add_tonnes(now, -sum(c.tonnes for c in batch))
         if self.observer is not None and batch:
             self.observer(batch, -1)
         return batch

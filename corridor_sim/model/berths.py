@@ -28,6 +28,7 @@ class PortBerths:
             spec = self.ctx.scenario.nodes[port].berths[group_id]
             server = self.ctx.server(f"berths:{port}.{group_id}", "berth", f"nodes.{port}.berths.{group_id}",
                                      spec.count, (port,))
+            server.monitor.track_work()   # occupied is not working: a vessel may hold it waiting
             self._groups[key] = server
         return server
 

@@ -149,7 +149,8 @@ class CorridorModel:
     def _deliver(self, c: Consignment) -> None:
         now = self.ctx.env.now
         c.depart(now, self.ctx.visits)
-        self.ctx.deliveries.append((c.id, c.flow, c.created, c.left_origin, now, c.tonnes, c.teu))  # a `Delivery`
+        self.ctx.deliveries.append((c.id, c.flow, c.created, c.left_origin, now, c.tonnes, c.teu,
+                                    c.route.option))  # a `Delivery`
         if c.landed:
             self.empties.after_delivery(c)
 

@@ -41,8 +41,8 @@ from collections import deque
 from ..records import Voyage
 from ..scenario.schema import Fleet as FleetSpec
 from .context import ModelContext
-from .monitor import ResourceMonitor
-from .vessels import PortEnd, SeaLine, Vessel, berth, handle, wait_weather
+from .monitor import ResourceMonitor, WaitCauses
+from .vessels import VESSEL_STATES, PortEnd, SeaLine, Vessel, berth, handle, wait_weather
 
 
 class MostCargo:
@@ -90,13 +90,20 @@ class Fleet:
         self.port = port                # the corridor's hand-over: reserve_room, hand_over
         self.rule = MostCargo() if spec.dispatch == "most_cargo" or len(lines) == 1 else FixedShares(lines)
         self.ends_at: dict[str, list[PortEnd]] = {}
+        self.idle_vessels = 0
         for line in lines:
             for end in line.ends:
                 self.ends_at.setdefault(end.node, []).append(end)
                 end.outbound.listener = lambda e=end: self._cargo_arrived(e)
+                # What the cargo waiting here waits for, as it changes (see `_cause`).
+                end.outbound.causes = causes = WaitCauses(monitor.start, self._cause(end))
+                monitor.wait_causes.append(causes)
+                end.weather.listeners.append(lambda e=end: self._recause(e))
         self.idle: dict[str, deque] = {node: deque() for node in self.ends_at}
         # The vessels start at the lines' first ports in turn (with one line: all at its `from` port).
-        self.vessels = [Vessel(env, i, lines[i % len(lines)].ends[0].node) for i in range(spec.vessels)]
+        monitor.track_work()
+        monitor.track_states(VESSEL_STATES, "idle", spec.vessels)
+        self.vessels = [Vessel(env, i, lines[i % len(lines)].ends[0].node, monitor) for i in range(spec.vessels)]
         monitor.busy.set(env.now, spec.vessels)
         for v in self.vessels:
             env.process(self._run(v))
@@ -106,6 +113,26 @@ class Fleet:
     def _unclaimed(self, end: PortEnd) -> float:
         """Cargo waiting at `end` beyond what the vessel gathering there and those sailing there will take."""
         return end.outbound.level - end.line.capacity * (end.heading + (end.loader is not None))
+
+    def _cause(self, end: PortEnd) -> str:
+        """What cargo waiting at `end` waits for now: the port to reopen (a storm or a closure), the next
+        departure of a timetable, a load to fill (the vessel gathering it here, or — while vessels of the fleet
+        lie idle — enough cargo to call one), or else a vessel: the fleet's `capacity`."""
+        if not end.weather.is_open:
+            return "port_closed"
+        if end.line.timetable is not None:
+            return "timetable"
+        return "load" if end.loader is not None or self.idle_vessels else "capacity"
+
+    def _recause(self, end: PortEnd) -> None:
+        end.outbound.causes.set_cause(self.env.now, self._cause(end))
+
+    def _idle_changed(self, delta: int) -> None:
+        self.idle_vessels += delta
+        if self.idle_vessels == (1 if delta > 0 else 0):   # none idle <-> some idle: the causes change
+            for ends in self.ends_at.values():
+                for end in ends:
+                    self._recause(end)
 
     def _assign(self, v: Vessel, node: str):
         """What vessel `v` at `node` can do now: ("load", end), ("slot", end, time), ("ballast", end), or None.
@@ -125,6 +152,7 @@ class Fleet:
             kind, end = action
             if kind == "load":
                 end.loader = v
+                self._recause(end)
             else:
                 end.other.heading += 1
         return action
@@ -187,9 +215,12 @@ class Fleet:
             if v.cargo:
                 # Room in the yard first, at anchorage: a vessel that cannot discharge does not take a
                 # berth (holding one would lock the port: the cargo that frees the yard leaves by it).
+                v.set_state("waiting_yard")
                 yield from self.port.reserve_room(v.cargo, min(came_in.outbound.level, came_in.line.capacity))
+                v.set_state("waiting_berth")
                 yield from berth(came_in, v.tonnes)
                 at_berth = came_in
+                v.set_state("handling")
                 yield from handle(env, came_in, v.cargo, self.unit, call=True)
                 yield from self.port.hand_over(v.cargo, came_in.node, reserved=True)
             action = self._assign(v, v.node)
@@ -198,9 +229,12 @@ class Fleet:
                     at_berth.berths.release()
                     at_berth = None
                 self.monitor.busy.add(env.now, -1)
+                v.set_state("idle")
+                self._idle_changed(1)
                 ev = env.event()
                 self.idle[v.node].append((v, ev))
                 action = yield ev
+                self._idle_changed(-1)
                 self.monitor.busy.add(env.now, 1)
             end = action[1]
             if at_berth is not None and (action[0] == "ballast" or at_berth.berths is not end.berths
@@ -208,16 +242,21 @@ class Fleet:
                 at_berth.berths.release()   # loads in the same call only if a full load waits at this berth
                 at_berth = None
             if action[0] == "load":
+                v.set_state("gathering")
                 yield from self._gather(v, end)
             elif action[0] == "slot":
+                v.set_state("waiting_slot")
                 at_berth = yield from self._await_slot(v, end, action[2], at_berth)
             if v.cargo:
                 new_call = at_berth is None
                 if new_call:
+                    v.set_state("waiting_berth")
                     yield from berth(end, v.tonnes)
                     at_berth = end
+                v.set_state("handling")
                 yield from handle(env, end, v.cargo, self.unit, call=new_call)
             if action[0] == "slot" and env.now < action[2]:
+                v.set_state("waiting_slot")
                 yield env.timeout(action[2] - env.now)   # until its departure (alongside, if it loaded)
             came_in = yield from self._sail(v, end, at_berth, action[2] if action[0] == "slot" else None)
             if action[0] == "ballast":
@@ -238,6 +277,7 @@ class Fleet:
                 out.cancel(full)
                 v.cargo = out.take(cap)
         end.loader = None
+        self._recause(end)
         self._cargo_arrived(end)
 
     def _await_slot(self, v: Vessel, end: PortEnd, slot: float, at_berth: PortEnd | None):
@@ -258,6 +298,7 @@ class Fleet:
         yield from wait_weather(env, v, end, there)
         repaired = v.until_in_service()
         if repaired is not None:  # broken down or withdrawn: stays in port until back in service
+            v.set_state("out_of_service")
             yield repaired
             yield from wait_weather(env, v, end, there)
         if at_berth is not None:
@@ -267,6 +308,7 @@ class Fleet:
             c.depart(departed, self.visits)
         line.sailings += 1
         v.node = there.node
+        v.set_state("sailing_loaded" if v.cargo else "sailing_empty")
         yield env.timeout(line.crossing())
         arrived = env.now
         for c in v.cargo:

@@ -46,6 +46,7 @@ class Route:
     deliver: object             # what happens at the destination (a delivery; an empty's return)
     embargoes: tuple = ()       # the embargoes of the ports it sails from: a new consignment waits while one holds
     empty_routes: dict = None   # sea leg index -> the route its empties take back over that line
+    option: int = 0             # its index among the flow's route options (recorded with each delivery)
 
 
 class RouteBuilder:
@@ -69,15 +70,15 @@ class RouteBuilder:
         routes, shares, estimates = [], [], []
         self.paths[fname] = route_paths(sc, self._graphs, fname)
         size = consignment_size(flow)
-        for nodes, links, share in self.paths[fname]:
-            route = self._route(flow, fname, compile_legs(sc, nodes, links))
+        for option, (nodes, links, share) in enumerate(self.paths[fname]):
+            route = self._route(flow, fname, compile_legs(sc, nodes, links), option)
             routes.append(route)
             shares.append(share)
             estimates.append(estimate(route.legs, size, self.terms))
         rule = RULES[flow.route_choice] if len(routes) > 1 else OnlyRoute
         return RouteChoice(routes, rule(shares, estimates, self.ctx.streams.generator(f"route/{fname}")))
 
-    def _route(self, flow, fname: str, plans: list[Leg]) -> Route:
+    def _route(self, flow, fname: str, plans: list[Leg], option: int) -> Route:
         legs = [self._leg(plan) for plan in plans]
         stops = self._stops(flow, legs)
         embargoes = tuple(self.el.embargoes[leg.start] for leg in legs if leg.sails and leg.start in self.el.embargoes)
@@ -91,7 +92,8 @@ class RouteBuilder:
                     leg = self._leg(back)
                     empty_routes[i] = Route(fname, (leg,), self._stops(flow, [leg])[:1] + (Stop(plan.start, None, None, True),),
                                             (leg.depart,), self.returned)
-        return Route(fname, tuple(legs), stops, tuple(leg.depart for leg in legs), self.deliver, embargoes, empty_routes)
+        return Route(fname, tuple(legs), stops, tuple(leg.depart for leg in legs), self.deliver, embargoes, empty_routes,
+                     option)
 
     def _stops(self, flow, legs: list) -> tuple[Stop, ...]:
         el = self.el

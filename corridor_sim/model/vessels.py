@@ -27,16 +27,35 @@ from .server import Server
 from .weather import PortWeather
 
 
-class Vessel:
-    __slots__ = ("id", "cargo", "env", "node", "_out", "_back")
+# What a vessel is doing, for the split of its fleet's time: working (sailing, handling cargo) or not.
+VESSEL_STATES = ("sailing_loaded", "sailing_empty", "handling", "waiting_berth", "waiting_yard", "port_closed",
+                 "out_of_service", "gathering", "waiting_slot", "idle")
+WORKING = frozenset({"sailing_loaded", "sailing_empty", "handling"})
 
-    def __init__(self, env: simpy.Environment, vid: int, node: str):
+
+class Vessel:
+    __slots__ = ("id", "cargo", "env", "node", "state", "monitor", "_out", "_back")
+
+    def __init__(self, env: simpy.Environment, vid: int, node: str, monitor):
         self.env = env
         self.id = vid
         self.node = node                     # the port it is at, or sailing to
         self.cargo: list = []
+        self.monitor = monitor               # its fleet's: vessel-hours by state
+        self.state = "idle"
         self._out = 0                        # breakdowns and withdrawals under way
         self._back: simpy.Event | None = None
+
+    def set_state(self, state: str) -> None:
+        """What the vessel does from now on (one of VESSEL_STATES)."""
+        old = self.state
+        if state == old:
+            return
+        now = self.env.now
+        self.monitor.move(now, old, state)
+        if (old in WORKING) != (state in WORKING):
+            self.monitor.work.add(now, 1 if state in WORKING else -1)
+        self.state = state
 
     def take_out_of_service(self) -> None:
         self._out += 1
@@ -111,7 +130,10 @@ def handle(env: simpy.Environment, end: PortEnd, cargo: list, unit: str, call: b
     call (mooring, documents) once per call, however much is loaded and unloaded."""
     start = env.now
     load = sum(getattr(c, unit) for c in cargo)
+    work = end.berths.monitor.work
+    work.add(start, 1)
     yield env.timeout((end.fixed_hours if call else 0.0) + load / end.rate_per_hour)
+    work.add(env.now, -1)
     for c in cargo:
         c.served(start, env.now)
 
@@ -122,7 +144,9 @@ def wait_weather(env: simpy.Environment, v: Vessel, *ports: PortEnd):
         closed = next((p for p in ports if not p.weather.is_open), None)
         if closed is None:
             return
-        held = env.now
+        held, doing = env.now, v.state
+        v.set_state("port_closed")
         closed.weather.monitor.arrive(held)
         yield closed.weather.wait_open()
         closed.weather.monitor.start_service(env.now, held, v.tonnes)
+        v.set_state(doing)

@@ -20,7 +20,7 @@ from .monitor import ResourceMonitor
 
 
 class Yard:
-    __slots__ = ("env", "unit", "capacity", "level", "monitor", "blocked_tonnes", "_waiting")
+    __slots__ = ("env", "unit", "capacity", "level", "monitor", "blocked_tonnes", "_waiting", "_swaps")
 
     def __init__(self, env: simpy.Environment, unit: str, capacity: float, monitor: ResourceMonitor):
         self.env = env
@@ -29,7 +29,10 @@ class Yard:
         self.level = 0.0
         self.monitor = monitor
         self.blocked_tonnes = 0.0   # cargo held outside (on trains, vessels, at the gate) for want of room
-        self._waiting: deque[tuple[float, simpy.Event, float]] = deque()   # (amount, event, swap)
+        self._waiting: deque[tuple[float, simpy.Event]] = deque()   # (amount, event), first come first served
+        # Vessels waiting to roll cargo off and on (see `reserve`): few, and they go ahead of the line,
+        # so they are kept apart; a leave never scans the (possibly long) line of trains.
+        self._swaps: list[tuple[float, simpy.Event, float]] = []     # (amount, event, swap)
         monitor.backlog = lambda: self.blocked_tonnes
 
     def enter(self, consignment):
@@ -56,14 +59,17 @@ class Yard:
         room at once (no event, nothing monitored but the level), else the hours waited."""
         now = self.env.now
         # A swap does not queue behind trains waiting for room: it frees what it takes.
-        if (swap > 0 or not self._waiting) and self._fits(amount, swap):
+        if (swap > 0 or not (self._waiting or self._swaps)) and self._fits(amount, swap):
             self.level += amount
             self.monitor.busy.set(now, self.level)
             return None
         self.monitor.arrive(now)
         self.blocked_tonnes += tonnes
         room = self.env.event()
-        self._waiting.append((amount, room, swap))
+        if swap > 0:
+            self._swaps.append((amount, room, swap))
+        else:
+            self._waiting.append((amount, room))
         yield room                   # `leave` has already added `amount` to the level
         self.blocked_tonnes -= tonnes
         self.monitor.start_service(self.env.now, now, tonnes)
@@ -80,15 +86,16 @@ class Yard:
 
     def leave(self, consignment) -> None:
         self.level -= getattr(consignment, self.unit)
-        while self._waiting and self._fits(self._waiting[0][0], self._waiting[0][2]):
-            amount, room, _ = self._waiting.popleft()
-            self.level += amount
-            room.succeed()
-        if self._waiting:   # most leaves find no one waiting: no scan, no list
-            for entry in [w for w in self._waiting if w[2] > 0 and self._fits(w[0], w[2])]:
-                self._waiting.remove(entry)   # swaps go ahead of the line (see `reserve`)
+        if self._swaps:   # swaps go ahead of the line (see `reserve`)
+            for entry in [w for w in self._swaps if self._fits(w[0], w[2])]:
+                self._swaps.remove(entry)
                 self.level += entry[0]
                 entry[1].succeed()
-        if not self._waiting and self.level < 1e-9:
+        # The line moves only when no vessel waits to swap: a vessel goes ahead of the whole line.
+        while self._waiting and not self._swaps and self._fits(self._waiting[0][0]):
+            amount, room = self._waiting.popleft()
+            self.level += amount
+            room.succeed()
+        if not self._waiting and not self._swaps and self.level < 1e-9:
             self.level = 0.0  # no drift from float sums
         self.monitor.busy.set(self.env.now, self.level)

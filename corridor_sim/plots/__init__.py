@@ -34,6 +34,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from .. import __version__
+from ..layout import BREAKDOWN, MAP, MONTHLY, PRODUCT, QUEUES, TRANSIT
 from ..output import write_file_atomic
 from ..rundir import NotARunDirectory, RunData, load_run
 from .common import DPI, ci95, pretty, value
@@ -51,11 +53,11 @@ __all__ = [
 ]
 
 RUN_FIGURES = {
-    "map.png": corridor_map,
-    "monthly_tonnes.png": monthly_tonnes,
-    "transit_times.png": transit_distribution,
-    "transit_breakdown.png": transit_breakdown,
-    "queues.png": queue_lengths,
+    MAP: corridor_map,
+    MONTHLY: monthly_tonnes,
+    TRANSIT: transit_distribution,
+    BREAKDOWN: transit_breakdown,
+    QUEUES: queue_lengths,
 }
 
 
@@ -65,15 +67,19 @@ def run_figures(data) -> dict[str, Figure]:
     return {name: make(data) for name, make in RUN_FIGURES.items()}
 
 
-def save_figures(figures: dict[str, Figure], directory: Path, atomic: bool = False) -> list[Path]:
-    """Each figure as a PNG in `directory`. `atomic`: each file written under a temporary name
-    and renamed into place (for a directory that readers may already see)."""
+def save_figures(figures: dict[str, Figure], directory: Path, atomic: bool = False, replaces=None) -> list[Path]:
+    """Each figure as a PNG in `directory`, its `Software` text naming corridor-sim (so that a later
+    write knows the file as its own: `ownership.is_figure`). `atomic`: each file written under a
+    temporary name and renamed into place (for a directory that readers may already see); `replaces`:
+    see `output.write_file_atomic`."""
     out = []
+    metadata = {"Software": f"{PRODUCT} {__version__}"}
     for name, fig in figures.items():
         path = Path(directory) / name
         if atomic:
-            write_file_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, dpi=DPI, format="png"))
+            write_file_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, dpi=DPI, format="png", metadata=metadata),
+                              replaces=replaces)
         else:
-            fig.savefig(path, dpi=DPI)
+            fig.savefig(path, dpi=DPI, metadata=metadata)
         out.append(path)
     return out

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import textwrap
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from ..experiment.metrics import MAIN_KPIS
-from ..experiment.sweep import SATURATION, SUMMARY_TABLE, SweepResult
-from ..rundir import SWEEP, NotARunDirectory
+from ..experiment.metrics import ECONOMIC_KPIS, MAIN_KPIS
+from ..experiment.sweep import SweepResult
+from ..layout import SATURATION, SUMMARY_TABLE
+from ..rundir import SweepDirectory
 from .common import figure
 
 
@@ -22,12 +21,9 @@ def load_sweep(source) -> SweepResult:
     """A SweepResult, or a sweep directory read back as one (its grid and saturation tables, sweep.json)."""
     if hasattr(source, "summary") and hasattr(source, "saturation") and hasattr(source, "info"):
         return source
-    path = Path(source)
-    if not (path / SWEEP).is_file():
-        raise NotARunDirectory(f"{path}: no {SWEEP}: not a finished corridor-sim sweep directory")
-    info = json.loads((path / SWEEP).read_text(encoding="utf-8"))
-    return SweepResult(pd.DataFrame(), pd.read_parquet(path / SUMMARY_TABLE), pd.read_parquet(path / SATURATION),
-                       pd.DataFrame(), info, path)
+    sweep = SweepDirectory.read(source)   # checked: a finished sweep, its tables readable
+    return SweepResult(pd.DataFrame(), sweep.table(SUMMARY_TABLE), sweep.table(SATURATION), pd.DataFrame(), sweep.info,
+                       sweep.path)
 
 
 def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
@@ -94,7 +90,7 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
     tonnes and p95 transit days that changed most."""
     t = table.set_index("metric")
     if metrics is None:
-        main = [m for m in MAIN_KPIS if m in t.index]
+        main = [m for m in (*MAIN_KPIS, *(k.key for k in ECONOMIC_KPIS)) if m in t.index]
         rest = [m for m in t.index if (m.startswith("delivered_tonnes_per_year_by_flow.")
                                        or (m.startswith("transit_days.") and m.endswith(".p95")))]
         rest = sorted(rest, key=lambda m: -abs(t.loc[m, "diff_pct"]) if pd.notna(t.loc[m, "diff_pct"]) else 0)
@@ -112,7 +108,7 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
     for yi, p, c, r in zip(y, pct.fillna(0), colours, real):
         ax.barh(yi, p, color=c, alpha=0.9 if r else 0.35, height=0.65)
     has = lo.notna() & hi.notna()
-    ax.errorbar(pct[has], y[has.to_numpy()], xerr=[(pct - lo)[has], (hi - pct)[has]], fmt="none", ecolor="#222",
+    ax.errorbar(pct[has], y[has.to_numpy()], xerr=[(pct - lo)[has].clip(lower=0), (hi - pct)[has].clip(lower=0)], fmt="none", ecolor="#222",
                 capsize=2.5, lw=1)
     for yi, m, p in zip(y, rows.index, pct):
         if pd.notna(p):
@@ -131,4 +127,5 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
 
 
 def _higher_is_worse(metric: str) -> bool:
-    return metric.startswith(("transit_days", "runtime", "resources.")) and "delivered" not in metric
+    return metric.startswith(("transit_days", "runtime", "resources.", "cost_", "generalised_", "corridor_", "co2e_")) \
+        and "delivered" not in metric

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..layout import SWEEP
 from ..output import write_file_atomic
-from ..rundir import SWEEP
+from ..ownership import check_file_out, is_report
 from .markup import REPORT
 from .run_page import render_report
 from .sweep_page import render_sweep_report
@@ -29,10 +30,12 @@ __all__ = ["REPORT", "render_report", "render_sweep_report", "write_report"]
 
 def write_report(directory, out=None) -> Path:
     """Write the report of `directory` (a run, replications or a sweep) to `out` (default:
-    DIR/report.html), atomically. Raises `NotARunDirectory` for a directory that is none of them."""
+    DIR/report.html), atomically. Raises `NotARunDirectory` for a directory that is none of them, and
+    `OutputRefused` (before anything is drawn) if `out` is a file that is not a corridor-sim report."""
     out = Path(out) if out is not None else Path(directory) / REPORT
+    check_file_out(out, is_report, "report")
     if (Path(directory) / SWEEP).is_file():
         page = render_sweep_report(directory)
     else:
         page = render_report(directory)
-    return write_file_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return write_file_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"), replaces=is_report, final=True)

@@ -17,8 +17,7 @@ import io
 
 from .. import __version__
 from ..analysis.values import ci95, value
-
-REPORT = "report.html"   # a report's file name in the directory it reports on
+from ..layout import PRODUCT, REPORT   # REPORT: a report's file name in the directory it reports on
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1d1d1f;
@@ -121,7 +120,7 @@ def page_head(title: str) -> str:
     """The page up to <main>: charset, viewport, generator, title and the inline style."""
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<meta name=\"generator\" content=\"corridor-sim {esc(__version__)}\">"
+            f"<meta name=\"generator\" content=\"{PRODUCT} {esc(__version__)}\">"   # ownership.is_report
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body><main>")
 
 

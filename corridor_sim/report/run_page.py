@@ -13,12 +13,14 @@ import base64
 import yaml
 
 from ..analysis.values import ci95, value
-from ..experiment.metrics import HEADLINE_KPIS
+from ..experiment.metrics import reported_kpis
 from ..output import SUMMARY
 from ..plots import RUN_FIGURES, run_figures
 from ..rundir import NotARunDirectory, RunData, RunDirectory, load_run
-from .markup import (RENDER_CHECK, cell, cells, esc, figure_html, num, page_end, page_head, pct, png_base64,
+from ..analysis.bottlenecks import CAUSE_NAMES
+from .markup import (RENDER_CHECK, cell, cells, ci_cell, esc, figure_html, num, page_end, page_head, pct, png_base64,
                      provenance_list, text)
+from .routes_section import routes_section
 
 FIGURE_NOTES = {
     "map.png": ("The corridor", "Links coloured by the utilisation of their rail section, fleet or pipeline (green idle, "
@@ -74,9 +76,11 @@ def _page(data: RunData, pngs: dict[str, str]) -> str:
     parts.append(f"<p class=\"sub\">{sub}.</p>")
     if sc.get("description"):
         parts.append(f"<p class=\"desc\">{esc(sc['description'])}</p>")
+    routes = routes_section(s, reps)
     parts.append('<p class="toc"><a href="#kpis">KPIs</a><a href="#bottlenecks">Bottlenecks</a>'
                  '<a href="#capacity">Capacity</a><a href="#figures">Figures</a><a href="#flows">Flows</a>'
-                 '<a href="#resources">Resources</a><a href="#scenario">Scenario</a>'
+                 + ('<a href="#routes">Routes</a>' if routes else '')
+                 + '<a href="#resources">Resources</a><a href="#scenario">Scenario</a>'
                  '<a href="#provenance">Provenance</a></p>')
     parts.append(_stability(s))
     parts.append(_headline(s, reps))
@@ -87,7 +91,8 @@ def _page(data: RunData, pngs: dict[str, str]) -> str:
         head, note = FIGURE_NOTES.get(name, (name, ""))
         parts.append(figure_html(name.rsplit(".", 1)[0], head, b64, note))
     parts.append(RENDER_CHECK)
-    parts.append(_flows(s, reps))
+    parts.append(_flows(s, sc, reps))
+    parts.append(routes)
     parts.append(_resources(s, reps))
     parts.append(_mass_balance(s))
     parts.append(_scenario(data))
@@ -116,7 +121,7 @@ def _headline(s: dict, reps: bool) -> str:
     k = s.get("kpis") or {}
     out = ['<h2 id="kpis">Key performance indicators</h2><div class="kpis">']
     demand = sum(value(v) or 0.0 for v in (k.get("demand_tonnes_per_year_by_flow") or {}).values())
-    for kpi in HEADLINE_KPIS:
+    for kpi in reported_kpis([s]):
         raw = k.get(kpi.key)
         v = value(raw)
         iv = ci95(raw)
@@ -141,7 +146,13 @@ def _headline(s: dict, reps: bool) -> str:
     return "\n".join(out)
 
 
-def _flows(s: dict, reps: bool) -> str:
+def _route_names(flow: dict) -> list[str]:
+    """Each route option of a flow (resolved scenario) by its waypoints."""
+    return [" → ".join(str(w) for w in (r.get("via") or [])) or f"option {i + 1}"
+            for i, r in enumerate(flow.get("routes") or [])]
+
+
+def _flows(s: dict, sc: dict, reps: bool) -> str:
     k = s.get("kpis") or {}
     demand = k.get("demand_tonnes_per_year_by_flow") or {}
     delivered = k.get("delivered_tonnes_per_year_by_flow") or {}
@@ -165,12 +176,17 @@ def _flows(s: dict, reps: bool) -> str:
     out.append("</table>")
     shares = k.get("route_shares") or {}
     if shares:
-        out.append("<h3>Route shares</h3><table><tr><th class=\"l\">flow</th><th class=\"l\">share of consignments "
-                   "per route option (in the scenario's order)</th></tr>")
+        out.append('<h3>Route shares</h3><p class="muted">The share of each flow\'s consignments that took each of '
+                   'its route options (by their waypoints).</p><table id="route-shares"><tr><th class="l">flow</th>'
+                   f'<th class="l">route</th><th>share</th>{ci}</tr>')
         for flow, sh in shares.items():
             vals = sh if isinstance(sh, list) else [sh]
-            out.append(f'<tr><td class="l">{esc(flow)}</td><td class="l">'
-                       f'{" / ".join(pct(value(v)) for v in vals)}</td></tr>')
+            names = _route_names((sc.get("flows") or {}).get(flow) or {})
+            for i, v in enumerate(vals):
+                name = names[i] if i < len(names) else f"option {i + 1}"
+                out.append(f'<tr><td class="l">{esc(flow) if i == 0 else ""}</td><td class="l">{esc(name)}</td>'
+                           + cell(v, key=f"route_shares.{flow}.{i}", percent=True)
+                           + (ci_cell(v, 0, percent=True) if reps else "") + "</tr>")
         out.append("</table>")
     return "\n".join(out)
 
@@ -180,21 +196,35 @@ def _bottlenecks(s: dict, reps: bool) -> str:
     out = ['<h2 id="bottlenecks">Bottlenecks</h2>']
     if not rows:
         return out[0] + "<p>No resource is busy or waited for enough to be ranked.</p>"
-    out.append('<p class="muted">Ranked by their share of all the tonne-hours spent waiting in the corridor'
-               + ("; over replications: how often each is ranked, and its mean rank" if reps else "") + ".</p>")
+    out.append('<p class="muted">Ranked by their share of the tonne-hours the corridor spent waiting for capacity '
+               '(a queue growing without bound first); waiting for a load to fill, a departure or a storm is in '
+               '<em>waits by cause</em> below. Working: sailing, handling, serving; occupied: also held alongside '
+               'or by a storm'
+               + ("; over replications: how often each is ranked, and its mean rank; the why is from the means"
+                  if reps else "") + ".</p>")
     out.append('<table id="bottleneck-table"><tr><th>#</th><th class="l">resource</th><th class="l">kind</th>'
                + ("<th>ranked in</th><th>mean rank</th>" if reps else "")
-               + '<th>utilisation</th><th>share of waiting</th><th>share of transit time</th>'
-                 '<th class="l">why</th></tr>')
+               + '<th>working</th><th>occupied</th><th>share of waiting</th><th>of it for capacity</th>'
+                 '<th>share of transit time</th><th class="l">queue</th><th class="l">why</th></tr>')
     for i, b in enumerate(rows, 1):
         row = f'<tr><td>{i}</td><td class="l">{esc(b["name"])}</td><td class="l">{esc(b.get("kind", ""))}</td>'
         if reps:
             row += f"<td>{esc(b.get('listed_in'))}</td><td>{num(value(b.get('rank')), 1)}</td>"
-        row += cell(b.get("utilization"), percent=True) + cell(b.get("wait_share"), percent=True)
+        row += cell(b.get("utilization"), percent=True) + cell(b.get("occupancy"), percent=True)
+        row += cell(b.get("wait_share"), percent=True) + cell(b.get("capacity_wait_share"), percent=True)
         row += cell(b.get("share_of_transit_time"), percent=True)
-        row += f'<td class="l">{esc(b.get("reason", ""))}</td></tr>'
+        row += f'<td class="l">{esc(text(b.get("queue_state")))}</td><td class="l">{esc(b.get("reason", ""))}</td></tr>'
         out.append(row)
     out.append("</table>")
+    causes = s.get("waits_by_cause") or {}
+    total = sum(value(v) or 0.0 for v in causes.values())
+    if total:
+        out.append('<h3>Waits by cause</h3><table id="waits-by-cause"><tr><th class="l">the cargo waited</th>'
+                   '<th>tonne-hours</th><th>share</th></tr>')
+        for cause, v in causes.items():
+            out.append(f'<tr><td class="l">{esc(CAUSE_NAMES.get(cause, cause))}</td>{cell(v, 0)}'
+                       f'<td>{pct((value(v) or 0.0) / total)}</td></tr>')
+        out.append("</table>")
     return "\n".join(out)
 
 
@@ -213,6 +243,14 @@ def _capacity(s: dict) -> str:
         out.append(f"<dt>first element to fill</dt><dd>{esc(first.get('element'))}: "
                    f"{num(value(first.get('tonnes_per_year')))} t/yr ({esc(first.get('basis', ''))}); "
                    f"demand / capacity {pct(value(first.get('demand_over_capacity')))}</dd>")
+    elements = cap.get("elements") or []
+    if elements:
+        out.append("</dl><table id=\"capacity-elements\"><tr><th class=\"l\">element</th><th>demand / capacity</th>"
+                   "<th>t/yr when full</th><th class=\"l\">basis</th></tr>")
+        for e in elements[:10]:
+            out.append(f'<tr><td class="l">{esc(e.get("element"))}</td>{cell(e.get("demand_over_capacity"), percent=True)}'
+                       f'{cell(e.get("tonnes_per_year"), 0)}<td class="l">{esc(text(e.get("basis")))}</td></tr>')
+        out.append("</table><dl>")
     for direction, d in (cap.get("by_direction") or {}).items():
         cut = ", ".join(f"{c.get('element')} ({num(value(c.get('tonnes_per_year')))} t/yr)"
                         for c in d.get("min_cut") or [])
@@ -228,13 +266,16 @@ def _resources(s: dict, reps: bool) -> str:
     res = s.get("resources") or []
     out = ['<h2 id="resources">Resources</h2>',
            f"<details><summary>All {len(res)} resources (utilisation, waits, queues)</summary>",
-           '<table><tr><th class="l">resource</th><th class="l">kind</th><th>capacity</th><th>utilisation</th>'
-           '<th>mean wait h</th><th>mean queue</th><th>max queue</th><th>arrivals</th></tr>']
+           '<table><tr><th class="l">resource</th><th class="l">kind</th><th>capacity</th><th>working</th>'
+           '<th>occupied</th><th>mean wait h</th><th>mean queue</th><th>max queue</th><th>arrivals</th>'
+           '<th class="l">queue</th></tr>']
     for r in sorted(res, key=lambda r: -(value(r.get("utilization")) or 0)):
         out.append(f'<tr><td class="l">{esc(r.get("name"))}</td><td class="l">{esc(r.get("kind"))}</td>'
                    f'{cell(r.get("capacity"), 0)}{cell(r.get("utilization"), percent=True)}'
+                   f'{cell(r.get("occupancy"), percent=True)}'
                    f'{cell(r.get("mean_wait_hours"), 1)}{cell(r.get("mean_queue"), 1)}'
-                   f'{cell(r.get("max_queue"), 0)}{cell(r.get("arrivals"), 0)}</tr>')
+                   f'{cell(r.get("max_queue"), 0)}{cell(r.get("arrivals"), 0)}'
+                   f'<td class="l">{esc(text(r.get("queue_state")))}</td></tr>')
     out.append("</table></details>")
     return "\n".join(out)
 

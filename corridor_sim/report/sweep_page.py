@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..experiment.metrics import HEADLINE_KPIS, Kpi
+from ..experiment.metrics import ECONOMIC_KPIS, HEADLINE_KPIS, Kpi
 from ..plots import load_sweep, sweep_curves
 from ..rundir import SWEEP_RUNS_DIR
 from .markup import REPORT, RENDER_CHECK, cell, esc, figure_html, interval_cell, num, page_end, page_head, png_base64, \
     provenance_list, text
 
-# The headline KPIs as headings of their own (capitalised).
-KPIS = tuple(Kpi(k.key, k.label[:1].upper() + k.label[1:], k.digits) for k in HEADLINE_KPIS)
+# The headline KPIs as headings of their own (capitalised); the economic ones where the runs price routes.
+KPIS = tuple(Kpi(k.key, k.label[:1].upper() + k.label[1:], k.digits) for k in HEADLINE_KPIS + ECONOMIC_KPIS)
 
 CURVE_CAPTION = ("The mean over the replications at each value, its 95% band shaded; one line per combination "
                  "of the other parameters. A red ring marks the saturation point: the first value whose next "

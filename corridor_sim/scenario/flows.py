@@ -54,6 +54,7 @@ class _FlowBase(Strict):
         description="Alternative routes (instead of `route`), chosen per consignment by `route_choice`.",
     )
     route_choice: Literal["fixed_shares", "least_expected_time"] = "fixed_shares"
+    promised_days: PositiveFloat | None = Field(default=None, description="Transit promised, from leaving the origin.")
     tonnes_per_year: PositiveFloat
     seasonality: Annotated[list[Annotated[NonNegativeFloat, Field(le=MAX_MONTH_WEIGHT)]],
                            Field(min_length=12, max_length=12)] = Field(

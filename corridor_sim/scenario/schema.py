@@ -15,8 +15,11 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from .costs import Costs
 from .durations import Duration
+from .emissions import Emissions
 from .flows import Flow
+from .groups import FlowGroup
 from .limits import Limits
 from .types import CalendarDate, Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Seed, Strict
 
@@ -84,11 +87,25 @@ class Weather(Strict):
 
     `closed_share_by_month[m]` is the share of calendar month m (January first)
     during which the port is closed; closures last `mean_closure_hours` on
-    average (exponential spells).
+    average. Neither spell is shorter than its minimum: a storm closes a port for
+    hours to days, and a vessel needs an open window long enough to unberth and
+    clear the approach. A share that the minimum open window cannot leave room for
+    (say 99.9999%) lengthens the closures instead: the port stays closed.
     """
 
     closed_share_by_month: Annotated[list[Annotated[Number, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
     mean_closure_hours: PositiveFloat
+    min_closure_hours: NonNegativeFloat = Field(
+        default=6.0, description="Shortest closure (assumption: a storm closure lasts at least a watch).")
+    min_open_hours: NonNegativeFloat = Field(
+        default=6.0, description="Shortest open spell (assumption: a vessel needs about six hours to leave).")
+
+    @model_validator(mode="after")
+    def _closures_at_least_their_minimum(self) -> "Weather":
+        if self.mean_closure_hours < self.min_closure_hours:
+            raise ValueError(f"mean_closure_hours ({self.mean_closure_hours:g}) is below "
+                             f"min_closure_hours ({self.min_closure_hours:g})")
+        return self
 
 
 class Yard(Strict):
@@ -139,6 +156,9 @@ class Node(Strict):
 # --------------------------------------------------------------------------
 
 
+KM_BY_COUNTRY = "Kilometres in each country (by `country` code), for a link across a border: tariffs and traction."
+
+
 class RailLink(Strict):
     """A rail section: a capacity in trains per day and a running speed.
 
@@ -154,6 +174,7 @@ class RailLink(Strict):
     speed_km_per_day: PositiveFloat
     capacity_trains_per_day: PositiveFloat
     tracks: Literal[1, 2] = 2
+    km_by_country: dict[str, PositiveFloat] | None = Field(default=None, description=KM_BY_COUNTRY)
 
 
 class Timetable(Strict):
@@ -188,6 +209,7 @@ class RoadLink(Strict):
     to: Identifier
     distance_km: PositiveFloat
     speed_km_per_day: PositiveFloat
+    km_by_country: dict[str, PositiveFloat] | None = Field(default=None, description=KM_BY_COUNTRY)
 
 
 class TransferLink(Strict):
@@ -356,6 +378,9 @@ class Scenario(Strict):
         default=1.0,
         description="Multiplies every station's dwell (customs, documents): 0.5 studies paperless, simplified transit.",
     )
+    groups: dict[Identifier, FlowGroup] = Field(default_factory=dict, description="Flow groups' promised transit.")
+    costs: Costs | None = Field(default=None, description="Tariffs, fees and the value of time (generalised cost).")
+    emissions: Emissions | None = Field(default=None, description="CO2e factors (ISO 14083, GLEC).")
     limits: Limits = Field(
         default=Limits(),
         description="How much work a run may take before it is refused as a typo: raise them for a real long study.",

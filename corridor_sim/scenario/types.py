@@ -42,7 +42,8 @@ Whole = Annotated[int, BeforeValidator(_not_bool)]
 PositiveFloat = Annotated[Number, Field(gt=0)]
 NonNegativeFloat = Annotated[Number, Field(ge=0)]
 PositiveInt = Annotated[Whole, Field(gt=0, le=MAX_COUNT)]
-Seed = Annotated[Whole, AfterValidator(_in_seed_range)]
+# The range is checked with its own message, and written for editors in JSON Schema's words.
+Seed = Annotated[Whole, AfterValidator(_in_seed_range), Field(json_schema_extra={"minimum": 0, "maximum": MAX_SEED})]
 CalendarDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
 # Ids are keys of field paths (`nodes.dostyk.station`): no dots in them.
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")]

@@ -10,7 +10,7 @@ the field to look at (`disruptions.wear.mtbf_hours: breakdowns every 0.0001 h ma
 | daily samples (`horizon_days`) | one a day | 24 bytes per resource per day |
 | background trains (`nodes.<n>.station.background_trains_per_day`) | 4 per train (arrival, service, release, dwell) | — |
 | breakdowns (`disruptions.<d>.mtbf_hours`) | 2 per failure of each server: servers × hours / (MTBF + MTTR), one process per server | 1 KB per server |
-| storms (`nodes.<p>.weather.mean_closure_hours`) | 2 per storm: hours × the largest monthly closed share / mean closure | — |
+| storms (`nodes.<p>.weather.mean_closure_hours`) | 3 per storm (open spell, closure, reopening): hours × the largest monthly closed share / mean closure, at most hours / (min_open_hours + min_closure_hours) | — |
 | timetabled departures (`links.<l>.timetable.every_hours`, or the fleet's) | 4 per departure from each end | — |
 | vessels (`fleets.<f>.vessels`) | one process each | 1 KB each |
 
@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from .flows import consignment_size
-from .schema import Scenario, SeaLink
+from .schema import Scenario, SeaLink, Weather
 
 HOURS_PER_DAY = 24.0
 HOURS_PER_YEAR = 365.0 * HOURS_PER_DAY
@@ -67,10 +67,10 @@ def shares(sc: Scenario) -> list[Share]:
             out.append(Share(f"nodes.{nid}.station.background_trains_per_day",
                              f"{count(trains)} background trains over the run ({days:,.0f} days)", 4 * trains))
         if node.weather is not None and node.berths:
-            storms = hours * max(node.weather.closed_share_by_month) / node.weather.mean_closure_hours
+            storms = _storms(node.weather, hours)
             out.append(Share(f"nodes.{nid}.weather.mean_closure_hours",
                              f"storms of {node.weather.mean_closure_hours:g} h make {count(storms)} closures",
-                             2 * storms))
+                             3 * storms))
     out += _timetables(sc, hours)
     for fid, fleet in sc.fleets.items():
         out.append(Share(f"fleets.{fid}.vessels", f"{fleet.vessels:,} vessels", fleet.vessels,
@@ -104,6 +104,14 @@ def _demand(sc: Scenario, fid: str, hours: float) -> Share:
     return Share(f"flows.{fid}.tonnes_per_year",
                  f"the demand makes {count(consignments)} consignments over the run ({years:,.1f} years)",
                  EVENTS_PER_CONSIGNMENT * consignments, BYTES_PER_CONSIGNMENT * consignments)
+
+
+def _storms(weather: Weather, hours: float) -> float:
+    """Closures of a port over the run: a storm and the open spell after it last D / p on average (closures
+    of mean D, a closed share p), and no less than the two spells' minimum lengths."""
+    cycle = weather.mean_closure_hours / max(weather.closed_share_by_month) if any(weather.closed_share_by_month) \
+        else math.inf
+    return hours / max(cycle, weather.min_open_hours + weather.min_closure_hours)
 
 
 def _timetables(sc: Scenario, hours: float) -> list[Share]:
