@@ -248,3 +248,13 @@ def test_a_stop_while_the_levers_run_stops_them_though_the_base_is_in_place(tmp_
     finally:
         restore_signals(saved)
     assert (out / "base" / "summary.json").is_file() and not (out / "levers.json").exists()
+
+
+def test_levers_that_would_take_more_runs_than_one_experiment_allows_are_refused_before_any_runs(tmp_path):
+    out = tmp_path / "many"
+    result = CliRunner().invoke(cli, ["levers", str(MINI), "--replications", "6000", "--top", "0",
+                                      "--lever", "nodes.customs.station.servers=3", "--out", str(out)],
+                                terminal_width=200)
+    assert result.exit_code == 2, result.output
+    assert "--replications of the base and its 1 lever make 12,000 runs" in result.output and "at most 10,000" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()

@@ -45,7 +45,8 @@ from .executors import check_options
 from .gains import paired_gain
 from .lever_gains import by_days_saved, gain_rows, gains_table, lever_dir, lever_entry, rank
 from .metrics import flatten
-from .replications import RESULTS, RUNS, ReplicationResult, check_replications, summarize_replications
+from .replications import (MAX_RUNS, RESULTS, RUNS, ReplicationResult, check_replications, seeded,
+                           summarize_replications)
 from .runner import Experiment, check_out, check_progress
 from .stats import t_interval
 from .sweep import value_text
@@ -156,11 +157,12 @@ def levers(
     check_options(workers, executor, scheduler, run_timeout)
     check_progress(progress)
     check_top(top)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(override_texts(overrides), seed)
     sc, resolved, shown = load_any(scenario, sets)
     given = given_levers(levers, resolved, shown)
     if top == 0 and not given:
         raise ExperimentError("top", "tries no element, and no lever is given: nothing to try", value=top)
+    check_run_count(1 + len(given), replications)
     out = Path(out) if out is not None else None
     if out is not None:
         check_out(out, "levers", resume, scenario if isinstance(scenario, (str, Path)) else None)
@@ -186,6 +188,7 @@ def levers(
     try:
         # What limits it, and what to try.
         limiting, tried, skipped = _candidates(base.summary, sc, resolved, shown, top, given)
+        check_run_count(1 + len(tried), replications)   # the diagnostics' levers too, before any of them runs
         runs = []   # (lever index, task)
         for k, lever in enumerate(tried):
             data = apply_overrides(resolved, [f"{lever.path}={value_text(lever.value)}"], shown)
@@ -237,6 +240,16 @@ def _judged(sc, tried: list[Lever], lever_of: list[int], outcomes: list[RunOutco
         entries.append(lever_entry(k, lever, gains, sc, done))
         rows += gain_rows(k, lever, gains, criteria, sc)
     return entries, rows, by_lever
+
+
+def check_run_count(experiments: int, replications: int) -> None:
+    """The base and the levers, each with its replications, are at most `MAX_RUNS` runs: bounded work."""
+    runs = experiments * replications
+    if runs > MAX_RUNS:
+        n = experiments - 1
+        raise ExperimentError("replications", f"of the base and its {n:,} lever{'s' * (n != 1)} make {runs:,} runs: "
+                                              f"at most {MAX_RUNS:,} in one experiment (fewer levers, a smaller "
+                                              f"--top or fewer replications)")
 
 
 def _candidates(summary: dict, sc, resolved: dict, shown: str, top: int, given: list[Lever]):
