@@ -1,4 +1,5 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,3 +13,23 @@ def mini_corridor():
     from corridor_sim.api import run
 
     return run(DATA / "mini_corridor.yaml")
+
+
+def invoke(capsys, argv: list) -> SimpleNamespace:
+    """`corridor-sim ARGV` in this process: its exit code and what it printed (a test's capsys)."""
+    from corridor_sim.cli import main
+
+    capsys.readouterr()
+    try:
+        main([str(a) for a in argv])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return SimpleNamespace(exit_code=code, stdout=captured.out, stderr=captured.err)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("fuzz", "the fuzz campaign (tests/test_fuzz.py, run with -m fuzz)")
+    group.addoption("--fuzz-cases", type=int, default=1200, help="cases in the full campaign (default 1200)")
+    group.addoption("--fuzz-seed", type=int, default=16, help="seed of the full campaign (default 16)")

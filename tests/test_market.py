@@ -143,3 +143,11 @@ def test_the_corridor_demand_counts_the_corridors_flows_not_other_routes_backgro
     assert "local" in by_flow
     assert math.isclose(r.report["corridor_demand_tonnes_per_year"],
                         by_flow["boxes"]["mean"] + by_flow["grain"]["mean"], rel_tol=1e-12)
+
+
+def test_a_market_too_large_to_simulate_is_refused_before_anything_runs():
+    """The corridor's demand is at most its markets': a market whose whole demand would be over the scenario's
+    limits is refused up front, naming the market."""
+    with pytest.raises(ScenarioError) as err:
+        market_equilibrium(MARKET, replications=1, overrides=["market.markets.east_west.teu_per_year=1e12"])
+    assert err.value.path == "market.markets.east_west.teu_per_year" and "limits" in str(err.value)

@@ -6,6 +6,7 @@ One module per command, imported only when that command runs or shows its help, 
     run                run.py        one run, or N replications with intervals
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
+    levers             levers.py     what limits the corridor, and what each lever buys
     market             market.py     the corridor among its competitors: demand settled by simulation
     market-fit         market_fit.py the choice model fitted on 2019-2024, its 2025 prediction
     market-rates       market_rates.py  a settled market at other tariffs of a competing route
@@ -14,8 +15,8 @@ One module per command, imported only when that command runs or shows its help, 
     findings           findings.py   every shipped scenario, side by side
 
 Shared by them: `exits` (one-line errors, exit codes, signals), `experiments` (the options,
-checks and progress bars of run and sweep), `flags` (the core's parameters as the flags that
-set them, for the messages of bad input), `tables` (the terminal tables).
+checks and progress bars of run, sweep and levers), `flags` (the core's parameters as the flags
+that set them, for the messages of bad input), `tables` and `lever_tables` (the terminal tables).
 
 Bad input (a wrong scenario, a wrong option) ends with one line on stderr naming the file,
 the field path and the problem, exit code 2, no traceback, and nothing written to `--out`.
@@ -47,14 +48,16 @@ COMMANDS = {
                                              "B − A and its 95% interval."),
     "findings": Command("findings", "findings_command", "Run every shipped scenario once and write the Findings "
                                                         "table (README 'Findings')."),
+    "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "
+                                          "numbers: what each lever buys."),
     "market": Command("market", "market", "Settle SCENARIO's markets: the corridor's demand from its simulated "
                                           "cost, until it moves < 1%."),
     "market-fit": Command("market_fit", "market_fit", "Fit the market's choice model on the shares of 2019-2024 "
                                                       "and predict 2025 from 2025 inputs only."),
     "market-rates": Command("market_rates", "market_rates", "A settled market (DIRECTORY of `corridor-sim market`): "
                                                             "the corridor's demand at other tariffs of a route."),
-    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
-                                          "DIRECTORY."),
+    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications, sweep, "
+                                          "levers or market DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "
                                  "to --out."),
     "schema": Command("scenario", "schema", "Print the JSON Schema of scenario files (for editors)."),

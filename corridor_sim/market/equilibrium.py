@@ -82,6 +82,7 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
     section = sc.market
     model = choice_model(section.choice)
     base = corridor_teu(sc)
+    _check_whole_market(scenario, sc, sets, base, shown)
     limit = section.equilibrium.max_iterations
     runs_done = [0]
 
@@ -126,6 +127,20 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
     if out is not None:
         write_json_atomic(Path(out) / MARKET, report)   # last: its presence marks the market complete
     return MarketResult(report, final, Path(out) if out is not None else None)
+
+
+def _check_whole_market(scenario, sc: Scenario, sets: list[str], base: dict[str, float], shown: str) -> None:
+    """Every accepted market runs in bounded time: the corridor's demand never exceeds its markets', so the
+    scenario with every market flow at its whole market must be within its `limits` (checked before anything
+    runs; the message names the market, not the scaled flow)."""
+    whole = {m: market.teu_per_year for m, market in sc.market.markets.items()}
+    try:
+        load_any(scenario, [*sets, *_scaled_flows(sc, base, whole)])
+    except ScenarioError as exc:
+        first = next(iter(whole))
+        raise ScenarioError(shown, f"market.markets.{first}.teu_per_year",
+                            f"with the whole market on the corridor the run is refused: {exc.path}: {exc.problem}"
+                            ) from None
 
 
 def _scaled_flows(sc: Scenario, base: dict[str, float], demand: dict[str, float]) -> list[str]:

@@ -8,7 +8,8 @@ compares generalised costs; and a nest of the nested logit is named by its route
 
 from __future__ import annotations
 
-from .schema import ContainerFlow, Scenario
+from .flows import ContainerFlow
+from .schema import Scenario
 
 
 def market_problems(scenario: Scenario) -> list[tuple[str, str]]:
