@@ -151,3 +151,12 @@ def test_a_market_too_large_to_simulate_is_refused_before_anything_runs():
     with pytest.raises(ScenarioError) as err:
         market_equilibrium(MARKET, replications=1, overrides=["market.markets.east_west.teu_per_year=1e12"])
     assert err.value.path == "market.markets.east_west.teu_per_year" and "limits" in str(err.value)
+
+
+def test_the_equilibrium_on_dask_settles_where_the_process_pool_does():
+    pytest.importorskip("distributed")
+    local = market_equilibrium(MARKET, replications=2, workers=2, overrides=["market.equilibrium.max_iterations=2"])
+    dask = market_equilibrium(MARKET, replications=2, workers=2, executor="dask",
+                              overrides=["market.equilibrium.max_iterations=2"])
+    assert dask.report["iterations"] == local.report["iterations"]
+    assert dask.report["corridor_tonnes_per_year"] == local.report["corridor_tonnes_per_year"]
