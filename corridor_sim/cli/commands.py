@@ -7,7 +7,7 @@ One module per command, imported only when that command runs or shows its help, 
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
     levers             levers.py     what limits the corridor, and what each lever buys
-    report             report.py     the HTML report of a run directory
+    report             report.py     the HTML report of a run, sweep or levers directory
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
 
@@ -47,8 +47,8 @@ COMMANDS = {
                                                         "table (README 'Findings')."),
     "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "
                                           "numbers: what each lever buys."),
-    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
-                                          "DIRECTORY."),
+    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications, sweep or "
+                                          "levers DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "
                                  "to --out."),
     "schema": Command("scenario", "schema", "Print the JSON Schema of scenario files (for editors)."),
