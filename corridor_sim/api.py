@@ -16,6 +16,7 @@ from typing import Any, Callable
 from . import experiment
 from .experiment import ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
+from .experiment.replications import seeded
 from .output import write_run
 from .ownership import check_out
 from .progress import drawing_progress
@@ -52,7 +53,7 @@ def run(
     directory, …: see `corridor_sim.ownership`) raises `OutputRefused` before anything runs.
     """
     check_options(1, "process", None, run_timeout)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(override_texts(overrides), seed)
     sc, resolved, shown = load_any(scenario, sets)
     return run_loaded(sc, resolved, source=shown, out=out, replication=replication, progress=progress,
                       run_timeout=run_timeout, extra_files=extra_files)

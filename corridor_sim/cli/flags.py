@@ -31,6 +31,7 @@ FLAGS = {
     "overrides": Flag("--set"),
     "vary": Flag("--vary"),
     "replications": Flag("--replications"),
+    "seed": Flag("--seed"),
     "workers": Flag("--workers"),
     "executor": Flag("--executor"),
     "scheduler": Flag("--scheduler"),

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from ..experiment import sweep as run_sweep
 from ..progress import RunsBar
+from ..scenario.types import MAX_SEED
 from .exits import checking_stop, exit_if_failed
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .tables import print_sweep
@@ -22,7 +23,7 @@ from .tables import print_sweep
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Sweep directory to write (a corridor-sim output there is replaced; a folder of other files "
                    "is refused).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Master seed (overrides the scenario's).")
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=None, help="Master seed (overrides the scenario's).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a scenario field at every grid point (repeatable).")
 @experiment_options

@@ -35,12 +35,12 @@ import yaml
 from ..layout import FORMAT, RESULTS, SATURATION, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR
 from ..output import write_json_atomic, write_parquet_atomic
 from ..scenario import Scenario, ScenarioError
-from ..scenario.loader import SafeLoader, apply_overrides, validate
+from ..scenario.loader import SafeLoader, apply_overrides, read_family, validate
 from ..scenario.sources import load_any, override_texts
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import reported_kpis
-from .replications import RUNS, check_replications, runs_table, tidy_results
+from .replications import MAX_RUNS, RUNS, check_replications, runs_table, seeded, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .stats import paired_difference, t_interval
 from .tasks import RunOutcome, RunTask
@@ -178,7 +178,12 @@ def sweep(
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    runs = math.prod(len(values) for _, values in items) * replications
+    if runs > MAX_RUNS:
+        grid = " x ".join(f"{len(values):,}" for _, values in items)
+        raise ExperimentError("vary", f"gives a grid of {grid} points, {runs:,} runs with the replications: at most "
+                                      f"{MAX_RUNS:,} in one experiment (run several)")
+    sets = seeded(override_texts(overrides), seed)
     base_sc, base, shown = load_any(scenario, sets)
     points = []  # (index, {path: value}, resolved)
     for g, combo in enumerate(itertools.product(*(values for _, values in items))):
@@ -188,7 +193,10 @@ def sweep(
             data = apply_overrides(base, point_sets, shown)
             validate(data, shown)
         except ScenarioError as exc:   # the grid point is at fault, not the override that set its value
-            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets) from None
+            if isinstance(scenario, (str, Path)):    # a value a parent file wrote is named in that file
+                exc = read_family(scenario).blame(exc, [*sets, *point_sets])
+            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets,
+                                reached_from=exc.reached_from) from None
         points.append((g, params, data))
     out = Path(out) if out is not None else None
     if out is not None:
