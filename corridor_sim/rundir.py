@@ -9,6 +9,8 @@ A run directory is one of:
                                                    aggregated summary.json is written last
     DIR/sweep.json, DIR/runs/g000-r0000/           a sweep (sweep.json written last): not a run, refused
                                                    where a run is wanted; read as a sweep by `SweepDirectory`
+    DIR/levers.json, DIR/base/, DIR/levers/…       levers (levers.json written last): not a run either; its
+                                                   base and each lever are replications directories
 
 Everything that reads a run reads it here: `compare` (`RunDirectory.successful_runs`, the
 summaries of the runs that did not fail), the figures and the report (`load_run`: the summary,
@@ -41,8 +43,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .analysis.window import Window
-from .layout import (ERROR, FORMATS_READ, REPLICATIONS_DIR, RESOLVED, SATURATION, SUMMARY, SUMMARY_TABLE, SWEEP,
-                     SWEEP_RUNS_DIR)
+from .layout import (ERROR, FORMATS_READ, LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, REPLICATIONS_DIR, RESOLVED, SATURATION,
+                     SUMMARY, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR)
 from .output import DELIVERIES, RECORD_FILES, SAMPLES, VISITS, VOYAGES, record_frames
 from .parameters import PYTHON, ParameterNames, Remedy
 
@@ -115,6 +117,9 @@ class RunDirectory:
         if (d / SWEEP).exists() or ((d / SWEEP_RUNS_DIR).is_dir() and not (d / SUMMARY).exists()):
             raise NotARunDirectory(f"{d}: is a sweep directory, not a run directory (its runs are in "
                                    f"{d / SWEEP_RUNS_DIR}/)")
+        if (d / LEVERS).exists() or ((d / LEVERS_BASE_DIR / REPLICATIONS_DIR).is_dir() and not (d / SUMMARY).exists()):
+            raise NotARunDirectory(f"{d}: is a levers directory, not a run directory (its base is "
+                                   f"{d / LEVERS_BASE_DIR}/, each lever under {d / LEVERS_DIR}/)")
         if not (d / SUMMARY).exists():
             unfinished = Remedy("an unfinished experiment: finish it with", "resume", True) \
                 if (d / REPLICATIONS_DIR).is_dir() else None

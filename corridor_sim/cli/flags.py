@@ -41,6 +41,9 @@ FLAGS = {
     "plot": Flag("--plot", shown=str),
     "min_gain": Flag("--min-gain", shown=_as_percent, rule="must be a percentage in [0, 100)"),
     "threshold": Flag("--fail-if"),
+    "kpis": Flag("--kpi"),
+    "top": Flag("--top"),
+    "levers": Flag("--lever"),
 }
 
 
