@@ -273,3 +273,13 @@ def test_a_train_of_consignments_that_take_next_to_no_wagon_draws_one_from_its_p
     result = run(pool, overrides=["horizon_days=20"])
     assert result.records.generated_consignments > 0 and result.summary["mass_balance"]["balanced"]
     assert len(result.trains.query("consignments > 0")) > 0
+
+
+@pytest.mark.parametrize("field", ["weather.min_open_hours", "weather.min_closure_hours",
+                                   "weather.mean_closure_hours", "berths.ferry.fixed_hours"])
+def test_hours_of_weather_spells_and_berth_calls_are_durations_bounded_as_every_duration(field):
+    """min_open_hours of 1e308 ran, then overflowed in the static capacity's residual weather wait (fuzz,
+    seed 16, case 175): every field in hours is at most MAX_HOURS, as the durations are."""
+    with pytest.raises(ScenarioError, match=rf"nodes\.aktau\.{field}: Input should be less than or equal to "
+                                            "1000000000"):
+        load_scenario(BAD / "storms_too_short.yaml", overrides=[f"nodes.aktau.{field}=1e308"])

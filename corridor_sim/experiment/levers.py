@@ -249,7 +249,7 @@ def check_run_count(experiments: int, replications: int) -> None:
         n = experiments - 1
         raise ExperimentError("replications", f"of the base and its {n:,} lever{'s' * (n != 1)} make {runs:,} runs: "
                                               f"at most {MAX_RUNS:,} in one experiment (fewer levers, a smaller "
-                                              f"--top or fewer replications)")
+                                              f"top or fewer replications)")
 
 
 def _candidates(summary: dict, sc, resolved: dict, shown: str, top: int, given: list[Lever]):

@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from .durations import Hours
 from .types import Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Strict
 
 # Seasonality weights are relative: a month a million times busier than another is already no season but a
@@ -34,7 +35,7 @@ class EmptyReturn(Strict):
     there to the destination, twice (there and back), plus `turnaround_hours` to unload."""
 
     share: Annotated[Number, Field(ge=0, le=1)] = 1.0
-    turnaround_hours: NonNegativeFloat = 24.0
+    turnaround_hours: Hours = 24.0
 
 
 class _FlowBase(Strict):

@@ -16,7 +16,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .costs import Costs
-from .durations import Duration
+from .durations import Duration, Hours, PositiveHours
 from .emissions import Emissions
 from .flows import Flow
 from .groups import FlowGroup
@@ -66,7 +66,7 @@ class TrainFormation(Strict):
     """Trains are formed from waiting consignments: by size, with a maximum wait."""
 
     max_wagons: PositiveInt = 57          # R12: 41-57 wagons per container train
-    max_wait_hours: PositiveFloat = 48.0
+    max_wait_hours: PositiveHours = 48.0
 
 
 Unit = Literal["wagons", "teu", "tonnes", "lane_metres"]
@@ -79,7 +79,7 @@ class BerthGroup(Strict):
     count: PositiveInt
     rate_per_hour: PositiveFloat = Field(description="Units (wagons, TEU, tonnes or lane metres) handled per hour "
                                                      "per berth.")
-    fixed_hours: NonNegativeFloat = Field(default=0.0, description="Mooring, documents, ramp set-up per call.")
+    fixed_hours: Hours = Field(default=0.0, description="Mooring, documents, ramp set-up per call.")
 
 
 class Weather(Strict):
@@ -94,10 +94,10 @@ class Weather(Strict):
     """
 
     closed_share_by_month: Annotated[list[Annotated[Number, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
-    mean_closure_hours: PositiveFloat
-    min_closure_hours: NonNegativeFloat = Field(
+    mean_closure_hours: PositiveHours
+    min_closure_hours: Hours = Field(
         default=6.0, description="Shortest closure (assumption: a storm closure lasts at least a watch).")
-    min_open_hours: NonNegativeFloat = Field(
+    min_open_hours: Hours = Field(
         default=6.0, description="Shortest open spell (assumption: a vessel needs about six hours to leave).")
 
     @model_validator(mode="after")
@@ -181,8 +181,8 @@ class Timetable(Strict):
     """Departures from a line's `from` port at offset, offset + every, offset + 2 every, ...; from its
     other end half a period later. A vessel sails at its slot with what is aboard."""
 
-    every_hours: PositiveFloat
-    offset_hours: NonNegativeFloat = 0.0
+    every_hours: PositiveHours
+    offset_hours: Hours = 0.0
 
 
 class SeaLink(Strict):
@@ -274,7 +274,7 @@ class Fleet(Strict):
                                  "on the Caspian).")
     draft: Draft | None = Field(default=None, description="With the ports' depth_m, the share usable on each line.")
     crossing_hours: Duration
-    max_wait_hours: PositiveFloat
+    max_wait_hours: PositiveHours
     timetable: Timetable | None = None
     dispatch: Literal["most_cargo", "fixed_shares"] = Field(
         default="most_cargo", description="Where a vessel goes when several lines meet at its port: the line with "
@@ -342,8 +342,8 @@ class Disruption(Strict):
 
     target: str
     closures: list[ClosureWindow] = Field(default_factory=list)
-    mtbf_hours: PositiveFloat | None = Field(default=None, description="Mean time between failures, per server.")
-    mttr_hours: PositiveFloat | None = Field(default=None, description="Mean time to repair.")
+    mtbf_hours: PositiveHours | None = Field(default=None, description="Mean time between failures, per server.")
+    mttr_hours: PositiveHours | None = Field(default=None, description="Mean time to repair.")
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> "Disruption":
