@@ -10,7 +10,7 @@ One module per command, imported only when that command runs or shows its help, 
     market             market.py     the corridor among its competitors: demand settled by simulation
     market-fit         market_fit.py the choice model fitted on 2019-2024, its 2025 prediction
     market-rates       market_rates.py  a settled market at other tariffs of a competing route
-    report             report.py     the HTML report of a run directory
+    report             report.py     the HTML report of a run, sweep, levers or market directory
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
 
