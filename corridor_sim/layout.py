@@ -4,7 +4,8 @@ One table for the writers (`output.py`, the experiments, the figures, the report
 findings), for the reader (`rundir.py`) and for the check of what `--out` may replace
 (`ownership.py`): a name written here is one corridor-sim may write, and replace.
 
-    run directory           summary.json, scenario.resolved.yaml, the record tables (visits.parquet, …);
+    run directory           summary.json, scenario.resolved.yaml, the record tables (visits.parquet, …),
+                            network.geojson;
                             a failed run's error.txt; the figures of --plots; report.html
     replications            summary.json, runs.parquet, results.parquet, the figures, report.html,
                             replications/rep-0000/ … (run directories)
@@ -35,6 +36,7 @@ TRAINS = "trains.parquet"
 VOYAGES = "voyages.parquet"
 SAMPLES = "samples.parquet"
 RECORD_TABLES = (VISITS, DELIVERIES, TRAINS, VOYAGES, SAMPLES)
+NETWORK = "network.geojson"      # nodes and links with their results, for a GIS (geo/network.py)
 MAP, MONTHLY, TRANSIT, BREAKDOWN, QUEUES = ("map.png", "monthly_tonnes.png", "transit_times.png",
                                             "transit_breakdown.png", "queues.png")
 RUN_FIGURES = (MAP, MONTHLY, TRANSIT, BREAKDOWN, QUEUES)   # run --plots
@@ -55,7 +57,7 @@ FINDINGS_MD = "findings.md"
 FINDINGS_JSON = "findings.json"
 
 # What may stand at each level of an output (a name, or a pattern of run directory names).
-RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, *RUN_FIGURES, REPORT})
+RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, NETWORK, *RUN_FIGURES, REPORT})
 REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, *RUN_FIGURES, REPORT})
 SWEEP_FILES = frozenset({SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS, SWEEP_FIGURE, REPORT})
 RUN_DIRS = {REPLICATIONS_DIR: re.compile(r"rep-\d{4,}"), SWEEP_RUNS_DIR: re.compile(r"g\d{3,}-r\d{4,}")}

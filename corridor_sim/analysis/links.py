@@ -52,3 +52,11 @@ def link_tonnes(links: dict, visits: pd.DataFrame, voyages: pd.DataFrame, window
         for lid in lids:
             out[lid] = t * per_year / len(lids)
     return out
+
+
+def node_tonnes(nodes: dict, visits: pd.DataFrame, window: Window) -> dict[str, float]:
+    """Per node id: tonnes per year that passed through it in the measured window (left it, or were
+    delivered there: a visit's departure inside the window)."""
+    v = visits[(visits.departure >= window.warmup_hours) & (visits.departure < window.end_hours)]
+    sums = v.groupby("node").tonnes.sum()
+    return {nid: float(sums.get(nid, 0.0)) * window.per_year for nid in nodes}

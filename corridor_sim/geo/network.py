@@ -1,0 +1,101 @@
+"""The corridor as GeoJSON: nodes as points, links as lines along their alignment, each with what the
+run measured on it — what QGIS, a web map or a notebook opens as it is (network.geojson).
+
+Properties, flat (a GIS shows a flat table): every feature has `id`, `label` and `kind` (a node's
+kind; a link's mode); a link also `from`, `to`, `distance_km`, `fleet`; then the results —
+
+    tonnes_per_year              carried over the link (both directions) or through the node, in the window
+    utilization, occupancy       the highest of the resources on it (its rail section, fleet or pipeline;
+                                 its station, berths, yard); resources: their display names
+    mean_wait_hours              the longest mean wait among them
+    wait_tonne_hours_<cause>     their waits in the window by cause (capacity, load, timetable,
+                                 port_closed, yard_full, embargo)
+    cost_<rate>                  where the scenario prices it: its own rates in `costs.links` / `costs.nodes`
+    co2e_kg_per_tkm, co2e_tonnes_per_year   a sea line's intensity (ISO 14083, from the run's sailings) and
+                                 what its cargo emitted per year; co2e_<factor> a node's factors
+
+Numbers of replications are their means. Coordinates are WGS84 longitude, latitude (RFC 7946).
+"""
+
+from __future__ import annotations
+
+from ..analysis.elements import resource_links, resource_node
+from ..analysis.labels import label, resource_labels
+from ..analysis.values import value
+from .alignment import link_lines
+
+CAUSES = ("capacity", "load", "timetable", "port_closed", "yard_full", "embargo")
+
+
+def network_geojson(scenario: dict, summary: dict, link_tonnes: dict[str, float] | None = None,
+                    node_tonnes: dict[str, float] | None = None) -> dict:
+    """The FeatureCollection of a resolved scenario and its run's summary (tonnes from `analysis.links`;
+    None where the records are not at hand)."""
+    nodes, links = scenario["nodes"], scenario.get("links") or {}
+    resources = summary.get("resources") or []
+    names = resource_labels(resources, scenario)
+    on_link: dict[str, list[dict]] = {lid: [] for lid in links}
+    at_node: dict[str, list[dict]] = {nid: [] for nid in nodes}
+    for r in resources:
+        for lid in resource_links(r, links):
+            on_link[lid].append(r)
+        nid = resource_node(r)
+        if nid in at_node:
+            at_node[nid].append(r)
+    costs = scenario.get("costs") or {}
+    emissions = scenario.get("emissions") or {}
+    lines = summary.get("co2e_lines") or {}
+    features = []
+    for nid, node in nodes.items():
+        props = {"id": nid, "label": label(scenario, "nodes", nid), "kind": node.get("kind"),
+                 "country": node.get("country"), "name": node.get("name")}
+        if node_tonnes is not None:
+            props["tonnes_per_year"] = node_tonnes.get(nid, 0.0)
+        props |= _results(at_node[nid], names)
+        props |= _rates("cost", (costs.get("nodes") or {}).get(nid))
+        props |= _rates("co2e", (emissions.get("nodes") or {}).get(nid))
+        features.append({"type": "Feature", "id": f"nodes.{nid}", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [float(node["lon"]), float(node["lat"])]}})
+    for lid, line in link_lines(scenario).items():
+        link = links[lid]
+        props = {"id": lid, "label": label(scenario, "links", lid), "kind": link.get("mode"),
+                 "from": link["from"], "to": link["to"], "distance_km": link.get("distance_km"),
+                 "fleet": link.get("fleet")}
+        if link_tonnes is not None:
+            props["tonnes_per_year"] = link_tonnes.get(lid, 0.0)
+        props |= _results(on_link[lid], names)
+        props |= _rates("cost", (costs.get("links") or {}).get(lid))
+        sea = lines.get(lid)
+        if isinstance(sea, dict) and value(sea.get("kgco2e_per_tkm")) is not None:
+            intensity = value(sea["kgco2e_per_tkm"])
+            props["co2e_kg_per_tkm"] = intensity
+            if link_tonnes is not None and link.get("distance_km"):
+                props["co2e_tonnes_per_year"] = intensity * link_tonnes.get(lid, 0.0) * float(link["distance_km"]) / 1e3
+        features.append({"type": "Feature", "id": f"links.{lid}", "properties": props,
+                         "geometry": {"type": "LineString", "coordinates": [[x, y] for x, y in line]}})
+    return {"type": "FeatureCollection", "name": str(summary.get("scenario") or scenario.get("name") or "corridor"),
+            "features": features}
+
+
+def _results(resources: list[dict], names: dict[str, str]) -> dict:
+    """What the resources on a link or at a node measured, flat."""
+    if not resources:
+        return {}
+    out: dict = {"resources": "; ".join(names.get(r.get("name"), str(r.get("name"))) for r in resources)}
+    for key in ("utilization", "occupancy", "mean_wait_hours"):
+        found = [value(r.get(key)) for r in resources if value(r.get(key)) is not None]
+        if found:
+            out[key] = max(found)
+    waits = {c: 0.0 for c in CAUSES}
+    for r in resources:
+        for cause, v in (r.get("waits_by_cause") or {}).items():
+            waits[cause] = waits.get(cause, 0.0) + (value(v) or 0.0)
+    out |= {f"wait_tonne_hours_{c}": v for c, v in waits.items()}
+    return out
+
+
+def _rates(prefix: str, rates) -> dict:
+    """A link's or node's own rates or factors (`usd_per_teu: 120` -> `cost_usd_per_teu`)."""
+    if not isinstance(rates, dict):
+        return {}
+    return {f"{prefix}_{k}": float(v) for k, v in rates.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
