@@ -61,10 +61,12 @@ RUN_FIGURES = {
 }
 
 
-def run_figures(data) -> dict[str, Figure]:
-    """Every figure of a run (or replications), keyed by its PNG file name."""
+def run_figures(data, map_scale: float | None = None) -> dict[str, Figure]:
+    """Every figure of a run (or replications), keyed by its PNG file name; `map_scale`: the map's
+    fixed width scale in tonnes per year per mm (default: the busiest link about 4 mm wide)."""
     data = load_run(data)
-    return {name: make(data) for name, make in RUN_FIGURES.items()}
+    figures = {name: make(data) for name, make in RUN_FIGURES.items() if name != MAP}
+    return {MAP: corridor_map(data, t_per_mm=map_scale), **figures}
 
 
 def save_figures(figures: dict[str, Figure], directory: Path, atomic: bool = False, replaces=None) -> list[Path]:
