@@ -1,4 +1,5 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,3 +13,17 @@ def mini_corridor():
     from corridor_sim.api import run
 
     return run(DATA / "mini_corridor.yaml")
+
+
+def invoke(capsys, argv: list) -> SimpleNamespace:
+    """`corridor-sim ARGV` in this process: its exit code and what it printed (a test's capsys)."""
+    from corridor_sim.cli import main
+
+    capsys.readouterr()
+    try:
+        main([str(a) for a in argv])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return SimpleNamespace(exit_code=code, stdout=captured.out, stderr=captured.err)

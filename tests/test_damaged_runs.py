@@ -11,28 +11,16 @@ traceback, and no silent exit 0 on half a directory.
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from corridor_sim.cli import main
 
-from conftest import DATA
+from conftest import DATA, invoke
 
 MINI = DATA / "mini_corridor.yaml"
 SHORT = ["--set", "horizon_days=5", "--quiet"]
-
-
-def invoke(capsys, argv: list) -> SimpleNamespace:
-    capsys.readouterr()
-    try:
-        main([str(a) for a in argv])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return SimpleNamespace(exit_code=code, stdout=captured.out, stderr=captured.err)
 
 
 def one_line_refusal(result, *fragments: str) -> None:

@@ -18,14 +18,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from corridor_sim.api import run
-from corridor_sim.cli import main
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, invoke
 
 MINI = DATA / "mini_corridor.yaml"
 SHORT = ["--set", "horizon_days=5", "--quiet"]
@@ -34,17 +32,6 @@ COMMANDS = {
     "replications": ["run", str(MINI), "--replications", "2", *SHORT],
     "sweep": ["sweep", str(MINI), "--vary", "fleets.ferries.vessels=1,2", *SHORT],
 }
-
-
-def invoke(capsys, argv: list) -> SimpleNamespace:
-    capsys.readouterr()
-    try:
-        main([str(a) for a in argv])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return SimpleNamespace(exit_code=code, stdout=captured.out, stderr=captured.err)
 
 
 def users_folder(path: Path) -> dict:

@@ -1,13 +1,6 @@
-"""One run's results as named metrics: the rows of the tidy tables and what `compare` compares.
+"""The KPIs people read first (headline and economic), and what an experiment's tables take from a summary.
 
-Every number of a run's `summary.json` outside its provenance is a metric, named by
-its path in the file, with the entries of a list named by their id:
-
-- `delivered_tonnes_per_year` (a KPI whose only statistic is `mean`: the KPI's own name),
-- `delivered_tonnes_per_year_by_flow.<flow>`, `demand_tonnes_per_year_by_flow.<flow>`,
-- `transit_days.<flow>.mean` / `.p50` / `.p95` / `.n`,
-- `resources.<resource>.<statistic>` (`utilization`, `mean_wait_hours`, `mean_queue`, …),
-- `mass_balance.balanced` (true/false as 1/0), and whatever else the summary holds.
+How every number of a summary is named as a metric is `analysis/metric_names.py`; it is re-exported here.
 """
 
 from __future__ import annotations
