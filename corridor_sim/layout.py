@@ -52,6 +52,12 @@ SUMMARY_TABLE = "summary.parquet"    # a sweep's grid
 SATURATION = "saturation.parquet"
 SWEEP_FIGURE = "sweep.png"           # sweep --plots
 
+# `corridor-sim export`: a workbook (one sheet per table), or a folder of CSV files with its manifest
+EXPORT_TABLES = ("kpis", "flows", "resources", "bottlenecks", "links", "nodes", "levers", "market",   # a run
+                 "grid", "saturation", "runs")                                                        # a sweep
+EXPORT_MANIFEST = "export.json"      # in a --csv folder: what wrote it, from what, and its files
+EXPORT_CSV_FILES = frozenset({EXPORT_MANIFEST, *(f"{t}.csv" for t in EXPORT_TABLES)})
+
 # The findings table
 FINDINGS_MD = "findings.md"
 FINDINGS_JSON = "findings.json"
