@@ -21,6 +21,7 @@ import yaml
 
 from .analysis.links import link_tonnes, node_tonnes
 from .analysis.window import Window
+from .columns import to_numpy
 from .geo.network import network_geojson
 from .layout import (DELIVERIES, ERROR, NETWORK, RESOLVED, SAMPLES, SUMMARY, TRAINS, VISITS, VOYAGES, replaced_prefix,
                      temporary_prefix)
@@ -111,12 +112,16 @@ def write_failed_run(out: Path, summary: dict, resolved: dict, traceback_text: s
 
 def _write_network(tmp: Path, summary: dict, resolved: dict) -> None:
     """network.geojson: the nodes and links with the run's results (`geo.network`), its tonnes read back
-    from the record tables just written (the columns it needs only)."""
-    import pandas as pd
+    from the record tables just written (the columns it needs only, with pyarrow: a run needs no pandas)."""
+    import pyarrow.parquet as pq
+
+    def columns(name: str, wanted: list[str]) -> dict:
+        table = pq.ParquetFile(tmp / name).read(columns=wanted)   # columns.py: the reads that need no pandas
+        return {c: to_numpy(table.column(c)) for c in wanted}
 
     window = Window.of(resolved, summary.get("start_date"))
-    visits = pd.read_parquet(tmp / VISITS, columns=["consignment", "node", "arrival", "departure", "tonnes"])
-    voyages = pd.read_parquet(tmp / VOYAGES, columns=["fleet", "departed", "tonnes"])
+    visits = columns(VISITS, ["consignment", "node", "arrival", "departure", "tonnes"])
+    voyages = columns(VOYAGES, ["fleet", "departed", "tonnes"])
     doc = network_geojson(resolved, summary, link_tonnes(resolved.get("links") or {}, visits, voyages, window),
                           node_tonnes(resolved["nodes"], visits, window))
     with open(tmp / NETWORK, "w", encoding="utf-8") as fh:

@@ -68,6 +68,12 @@ def test_figures_name_flows_nodes_and_fleets_by_their_labels(data):
     assert "Port Alpha" in texts(plots.corridor_map(data, zoom=False))
 
 
+def test_the_transit_cdf_titles_its_flows_by_their_labels_and_notes_both_runs(data, run_dir):
+    fig = plots.transit_cdf({"A": data, "B": run_dir}, flows=["wagons_west"])
+    assert fig.axes[0].get_title(loc="left") == "Transit time distribution: Wagons to the west"
+    assert any(t.count("scenario mini_corridor") == 2 for t in texts(fig))
+
+
 def test_every_run_figure_has_a_footnote_with_scenario_seed_replications_and_date(data):
     for name, fig in plots.run_figures(data).items():
         notes = [t for t in texts(fig) if t.startswith("scenario ")]

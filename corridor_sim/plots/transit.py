@@ -64,7 +64,7 @@ def transit_cdf(runs: dict, flows=None, ax=None) -> Figure:
     ax = ax or fig.add_subplot()
     shown = []
     colours = ["#3182bd", "#d62728", "#31a354", "#756bb1", "#636363", "#e6550d"]
-    for (label, src), colour in zip(runs.items(), colours * 3):
+    for (name, src), colour in zip(runs.items(), colours * 3):
         data = load_run(src)
         shown.append(data)
         d = window_transit(data.deliveries, data.window)
@@ -75,7 +75,7 @@ def transit_cdf(runs: dict, flows=None, ax=None) -> Figure:
             continue
         y = np.arange(1, days.size + 1) / days.size
         p95, mean = np.percentile(days, 95), days.mean()
-        ax.plot(days, y, color=colour, lw=1.8, label=f"{label}: mean {mean:.1f} d, p95 {p95:.1f} d")
+        ax.plot(days, y, color=colour, lw=1.8, label=f"{name}: mean {mean:.1f} d, p95 {p95:.1f} d")
         ax.axvline(p95, color=colour, ls=":", lw=1.2)
     ax.axhline(0.95, color="#888", lw=0.8, ls="--")
     ax.text(ax.get_xlim()[0], 0.955, " 95% delivered", fontsize=8, color="#666", va="bottom")
