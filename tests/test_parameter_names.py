@@ -111,13 +111,13 @@ def test_a_run_over_its_time_limit_names_the_parameter_and_travels_between_proce
 
 
 def test_every_flag_of_the_table_is_a_flag_of_a_command():
-    """The table names real flags: each is an option of `run`, `sweep` or `compare`."""
+    """The table names real flags: each is an option of `run`, `sweep`, `compare` or `export`."""
     import click
 
     from corridor_sim.cli import cli
 
     ctx = click.Context(cli)
-    options = {opt for name in ("run", "sweep", "compare") for param in cli.get_command(ctx, name).params
+    options = {opt for name in ("run", "sweep", "compare", "export") for param in cli.get_command(ctx, name).params
                for opt in param.opts}
     assert {flag.option for flag in FLAGS.values()} <= options
 
