@@ -198,3 +198,15 @@ def test_a_bad_path_or_label_is_refused_in_one_line(tmp_path, capsys, setting, p
     assert code == 2, output
     assert problem in output and "Traceback" not in output and not (tmp_path / "x").exists()
     assert len(output.strip().splitlines()) == 1
+
+
+def test_the_report_names_flows_and_bottlenecks_by_their_labels_with_their_ids_beside(run_dir, data):
+    from corridor_sim.analysis.labels import resource_labels
+    from corridor_sim.report import render_report
+
+    page = render_report(run_dir)
+    flows = page[page.index('id="flow-table"'):]
+    assert 'Wagons to the west <span class="muted">wagons_west</span>' in flows
+    top = data.summary["bottlenecks"][0]["name"]
+    shown = resource_labels(data.summary["resources"], data.scenario)[top]
+    assert f'{shown} <span class="muted">{top}</span>' in page[page.index('id="bottleneck-table"'):]
