@@ -210,3 +210,20 @@ def test_the_report_names_flows_and_bottlenecks_by_their_labels_with_their_ids_b
     top = data.summary["bottlenecks"][0]["name"]
     shown = resource_labels(data.summary["resources"], data.scenario)[top]
     assert f'{shown} <span class="muted">{top}</span>' in page[page.index('id="bottleneck-table"'):]
+
+
+def test_compare_plot_shows_mean_beside_p95_labels_the_whisker_and_names_the_scenarios(run_dir, tmp_path):
+    from corridor_sim.api import compare
+
+    b = tmp_path / "b"
+    assert invoke("run", MINI, "--out", b, "--quiet", "--set", "fleets.ferries.vessels=4", *LABELS)[0] == 0
+    fig = plots.comparison_bars(compare(run_dir, b), runs=(run_dir, b))
+    ax = fig.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    means = [r for r in rows if r.startswith("transit days mean: ")]
+    assert means and all(r.replace(" mean: ", " p95: ") in rows for r in means)
+    assert "transit days mean: Wagons to the west" in rows or "transit days mean: Boxes West" in rows
+    assert "whisker = its 95% interval" in ax.get_xlabel() and "bar: 95%" not in ax.get_xlabel()
+    assert ax.get_title(loc="left") == "B = mini_corridor against A = mini_corridor"
+    assert str(tmp_path) not in ax.get_title(loc="left")
+    assert any(t.startswith("A: scenario mini_corridor") for t in texts(fig))
