@@ -1,7 +1,7 @@
 """The Python API that the CLI and notebooks share: a thin facade over the single run
 (`simulate.py`) and the experiments (`experiment/`).
 
-    from corridor_sim.api import run, run_replications, sweep, compare
+    from corridor_sim.api import run, run_replications, sweep, compare, levers
     result = run("scenarios/baseline_2024.yaml", overrides={"nodes.dostyk.station.servers": 4})
     result.summary["kpis"]["delivered_tonnes_per_year"]
     result.kpis        # the KPIs as a DataFrame; .trains, .voyages, .samples, .resources too
@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import experiment
-from .experiment import ReplicationResult, SweepResult, compare
+from .experiment import LeverResult, ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
+from .experiment.replications import seeded
 from .output import write_run
 from .ownership import check_out
 from .progress import drawing_progress
@@ -26,6 +27,7 @@ from .simulate import RunResult, simulate
 # The core reports an experiment's progress to a callback; here `progress=True` also draws it.
 run_replications = drawing_progress(experiment.run_replications)
 sweep = drawing_progress(experiment.sweep)
+levers = drawing_progress(experiment.levers)
 
 
 def run(
@@ -52,7 +54,7 @@ def run(
     directory, …: see `corridor_sim.ownership`) raises `OutputRefused` before anything runs.
     """
     check_options(1, "process", None, run_timeout)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(override_texts(overrides), seed)
     sc, resolved, shown = load_any(scenario, sets)
     return run_loaded(sc, resolved, source=shown, out=out, replication=replication, progress=progress,
                       run_timeout=run_timeout, extra_files=extra_files)
@@ -74,5 +76,5 @@ def run_loaded(sc: Scenario, resolved: dict, *, source: str | None = None, out: 
     return result
 
 
-__all__ = ["run", "run_loaded", "simulate", "RunResult", "run_replications", "sweep", "compare", "ReplicationResult",
-           "SweepResult"]
+__all__ = ["run", "run_loaded", "simulate", "RunResult", "run_replications", "sweep", "compare", "levers",
+           "ReplicationResult", "SweepResult", "LeverResult"]

@@ -11,9 +11,11 @@ findings), for the reader (`rundir.py`) and for the check of what `--out` may re
                             replications/rep-0000/ … (run directories)
     sweep                   sweep.json, results.parquet, summary.parquet, saturation.parquet,
                             runs.parquet, sweep.png, report.html, runs/g000-r0000/ … (run directories)
+    levers                  levers.json, gains.parquet, report.html, base/ (a replications directory),
+                            levers/lever-000/ … (a replications directory each)
     findings                findings.md, findings.json (written into a folder, beside anything else)
 
-Every summary.json and sweep.json names its `format`: corridor-sim's name and the version of
+Every summary.json, sweep.json and levers.json names its `format`: corridor-sim's name and the version of
 this layout and of the fields that readers rely on. A change that a reader of the previous
 version would misread gets a new version.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-FORMAT = "corridor-sim/1"        # the `format` field of every summary.json and sweep.json written
+FORMAT = "corridor-sim/1"        # the `format` field of every summary.json, sweep.json and levers.json written
 FORMATS_READ = (FORMAT,)         # what the reader accepts
 PRODUCT = "corridor-sim"         # how a report (its <meta name="generator">) and a figure name their maker
 
@@ -51,6 +53,11 @@ SWEEP_RUNS_DIR = "runs"              # a sweep's run directories
 SUMMARY_TABLE = "summary.parquet"    # a sweep's grid
 SATURATION = "saturation.parquet"
 SWEEP_FIGURE = "sweep.png"           # sweep --plots
+LEVERS = "levers.json"               # a levers directory's own file (written last)
+GAINS = "gains.parquet"              # ... its tidy table of what each lever buys
+LEVERS_BASE_DIR = "base"             # ... its base: a replications directory
+LEVERS_DIR = "levers"                # ... and its levers, each a replications directory
+LEVER_DIR = re.compile(r"lever-\d{3,}")   # a lever's directory (by index)
 
 # `corridor-sim export`: a workbook (one sheet per table), or a folder of CSV files with its manifest
 EXPORT_TABLES = ("kpis", "flows", "resources", "bottlenecks", "links", "nodes", "levers", "market",   # a run
@@ -66,6 +73,7 @@ FINDINGS_JSON = "findings.json"
 RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, NETWORK, *RUN_FIGURES, REPORT})
 REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, *RUN_FIGURES, REPORT})
 SWEEP_FILES = frozenset({SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS, SWEEP_FIGURE, REPORT})
+LEVERS_FILES = frozenset({LEVERS, GAINS, REPORT})
 RUN_DIRS = {REPLICATIONS_DIR: re.compile(r"rep-\d{4,}"), SWEEP_RUNS_DIR: re.compile(r"g\d{3,}-r\d{4,}")}
 
 # The temporary names of a file or directory being written (renamed into place when complete), and of

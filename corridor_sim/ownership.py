@@ -10,10 +10,11 @@ was there is corridor-sim's. The rules, checked before anything runs (`check_out
 - an existing `--out` must be a directory that is empty (or holds only empty folders), or a
   corridor-sim output: every entry in it, at every level, bears a name corridor-sim writes
   there (`layout.py`: summary.json, visits.parquet, … in a run directory; `replications/rep-0000/`,
-  `runs/g000-r0000/` below an experiment; the temporary names of a write that was killed), and it
-  carries corridor-sim's mark: a summary.json or sweep.json that names corridor-sim's `format`
-  (or, written before the format was named, holds corridor-sim's provenance fields), at its top
-  or, for an experiment that was interrupted before its summary, in one of its runs.
+  `runs/g000-r0000/` below an experiment; `base/` and `levers/lever-000/`, replications
+  directories, below levers; the temporary names of a write that was killed), and it carries
+  corridor-sim's mark: a summary.json, sweep.json or levers.json that names corridor-sim's
+  `format` (or, written before the format was named, holds corridor-sim's provenance fields), at
+  its top or, for an experiment that was interrupted before its summary, in one of its runs.
 
 Anything else is refused with one line naming what is there (`exists and is not a corridor-sim
 output (it holds notes.txt, sub/)`). At the moment of replacement the writer checks again
@@ -33,11 +34,12 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from .layout import (EXPORT_CSV_FILES, EXPORT_MANIFEST, FINDINGS_JSON, FINDINGS_MD, PRODUCT, REPLICATIONS_FILES,
+from .layout import (EXPORT_CSV_FILES, EXPORT_MANIFEST, FINDINGS_JSON, FINDINGS_MD, LEVER_DIR, LEVERS,
+                     LEVERS_BASE_DIR, LEVERS_DIR, LEVERS_FILES, PRODUCT, REPLICATIONS_DIR, REPLICATIONS_FILES,
                      RUN_DIRS, RUN_FILES, SUMMARY, SWEEP, SWEEP_FILES, TEMPORARY)
 from .parameters import PYTHON, ParameterNames
 
-OUTPUT_FILES = RUN_FILES | REPLICATIONS_FILES | SWEEP_FILES   # what the top of an output may hold
+OUTPUT_FILES = RUN_FILES | REPLICATIONS_FILES | SWEEP_FILES | LEVERS_FILES   # what the top of an output may hold
 SHOWN = 5                                                     # entries named in a message
 
 
@@ -125,9 +127,26 @@ def foreign_entries(directory: Path) -> list[str]:
     for entry, own, shown in _entries(Path(directory), "", found):
         if entry.is_dir(follow_symlinks=False) and own in RUN_DIRS:   # replications/, runs/
             _foreign_runs(Path(entry.path), shown + "/", RUN_DIRS[own], found)
+        elif entry.is_dir(follow_symlinks=False) and own == LEVERS_BASE_DIR:   # levers' base/
+            _foreign_replications(Path(entry.path), shown + "/", found)
+        elif entry.is_dir(follow_symlinks=False) and own == LEVERS_DIR:        # levers/lever-000/
+            for lever, lever_own, lever_shown in _entries(Path(entry.path), shown + "/", found):
+                if lever.is_dir(follow_symlinks=False) and LEVER_DIR.fullmatch(lever_own):
+                    _foreign_replications(Path(lever.path), lever_shown + "/", found)
+                else:
+                    found.append(_named(lever, lever_shown))
         elif not _a_file_of(entry, own, OUTPUT_FILES):
             found.append(_named(entry, shown))
     return found
+
+
+def _foreign_replications(directory: Path, prefix: str, found: list[str]) -> None:
+    """A replications directory below an experiment (levers' base and levers): its files and its runs."""
+    for entry, own, shown in _entries(directory, prefix, found):
+        if entry.is_dir(follow_symlinks=False) and own == REPLICATIONS_DIR:
+            _foreign_runs(Path(entry.path), shown + "/", RUN_DIRS[REPLICATIONS_DIR], found)
+        elif not _a_file_of(entry, own, REPLICATIONS_FILES):
+            found.append(_named(entry, shown))
 
 
 def _foreign_runs(directory: Path, prefix: str, run_name: re.Pattern, found: list[str]) -> None:
@@ -170,7 +189,7 @@ def _holds_files(directory: Path) -> bool:
 
 def _marked(directory: Path) -> bool:
     """Our mark at the top, or (an experiment interrupted before its summary) in one of its runs."""
-    if _ours(directory / SUMMARY) or _ours(directory / SWEEP):
+    if _ours(directory / SUMMARY) or _ours(directory / SWEEP) or _ours(directory / LEVERS):
         return True
     for folder in RUN_DIRS:
         below = directory / folder
@@ -178,7 +197,8 @@ def _marked(directory: Path) -> bool:
             for run in sorted(below.iterdir()):
                 if _ours(run / SUMMARY):
                     return True
-    return False
+    base = directory / LEVERS_BASE_DIR   # levers interrupted before levers.json: its base is marked
+    return base.is_dir() and _marked(base)
 
 
 def _ours(file: Path) -> bool:

@@ -9,6 +9,8 @@ A run directory is one of:
                                                    aggregated summary.json is written last
     DIR/sweep.json, DIR/runs/g000-r0000/           a sweep (sweep.json written last): not a run, refused
                                                    where a run is wanted; read as a sweep by `SweepDirectory`
+    DIR/levers.json, DIR/base/, DIR/levers/…       levers (levers.json written last): not a run either; its
+                                                   base and each lever are replications directories
 
 Everything that reads a run reads it here: `compare` (`RunDirectory.successful_runs`, the
 summaries of the runs that did not fail), the figures and the report (`load_run`: the summary,
@@ -41,15 +43,15 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .analysis.window import Window
-from .layout import (ERROR, FORMATS_READ, REPLICATIONS_DIR, RESOLVED, SATURATION, SUMMARY, SUMMARY_TABLE, SWEEP,
-                     SWEEP_RUNS_DIR)
+from .layout import (ERROR, FORMATS_READ, GAINS, LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, REPLICATIONS_DIR, RESOLVED, SATURATION,
+                     SUMMARY, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR)
 from .output import DELIVERIES, RECORD_FILES, SAMPLES, VISITS, VOYAGES, record_frames
 from .parameters import PYTHON, ParameterNames, Remedy
 
 if TYPE_CHECKING:   # the tables are read on demand, by the figures and the report: a run needs no pandas
     import pandas as pd
 
-__all__ = ["REPLICATIONS_DIR", "SWEEP", "SWEEP_RUNS_DIR", "NotARunDirectory", "RunData", "RunDirectory",
+__all__ = ["REPLICATIONS_DIR", "SWEEP", "SWEEP_RUNS_DIR", "LeversDirectory", "NotARunDirectory", "RunData", "RunDirectory",
            "SweepDirectory", "finished_run", "load_run", "read_table", "replication_id", "same_scenario"]
 
 # The fields readers rely on, and what each must be, by kind of summary.
@@ -61,6 +63,8 @@ _REPLICATIONS = {**_PROVENANCE, "replications": int, "replications_ok": int, "fa
 _REPLICATIONS_OK = {"window": dict, "kpis": dict, "resources": list, "bottlenecks": list, "mass_balance": dict}
 _SWEEP = {**_PROVENANCE, "replications": int, "vary": dict, "points": int, "runs": int, "runs_ok": int,
           "failed": list, "saturation": dict}
+_LEVERS = {**_PROVENANCE, "replications": int, "base": dict, "limiting": list, "levers": list, "runs": int,
+           "runs_ok": int, "failed": list}
 _KPIS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year")
 
 
@@ -107,14 +111,13 @@ class RunDirectory:
         """The run directory at `directory`, checked whole (see the module's rules); refuses a missing
         path, a sweep, a directory without a run's summary.json (an unfinished experiment among
         them) and a damaged one."""
-        d = Path(directory)
-        if not d.exists():
-            raise NotARunDirectory(f"{d}: no such directory")
-        if not d.is_dir():
-            raise NotARunDirectory(f"{d}: not a directory")
+        d = _directory(directory)
         if (d / SWEEP).exists() or ((d / SWEEP_RUNS_DIR).is_dir() and not (d / SUMMARY).exists()):
             raise NotARunDirectory(f"{d}: is a sweep directory, not a run directory (its runs are in "
                                    f"{d / SWEEP_RUNS_DIR}/)")
+        if (d / LEVERS).exists() or ((d / LEVERS_BASE_DIR / REPLICATIONS_DIR).is_dir() and not (d / SUMMARY).exists()):
+            raise NotARunDirectory(f"{d}: is a levers directory, not a run directory (its base is "
+                                   f"{d / LEVERS_BASE_DIR}/, each lever under {d / LEVERS_DIR}/)")
         if not (d / SUMMARY).exists():
             unfinished = Remedy("an unfinished experiment: finish it with", "resume", True) \
                 if (d / REPLICATIONS_DIR).is_dir() else None
@@ -167,21 +170,46 @@ class SweepDirectory:
 
     @classmethod
     def read(cls, directory) -> SweepDirectory:
-        d = Path(directory)
-        if not d.is_dir():
-            raise NotARunDirectory(f"{d}: no such directory" if not d.exists() else f"{d}: not a directory")
-        if not (d / SWEEP).is_file():
-            unfinished = Remedy("an unfinished sweep: finish it with", "resume", True) \
-                if (d / SWEEP_RUNS_DIR).is_dir() else None
-            raise NotARunDirectory(f"{d}: no {SWEEP}: not a finished corridor-sim sweep directory", unfinished)
-        info = _read_json(d / SWEEP, "sweep")
-        _check_fields(d / SWEEP, info, _SWEEP)
-        for name in (SUMMARY_TABLE, SATURATION):
-            _check_table(d / name, None)
-        return cls(d, info)
+        d = _experiment(directory, SWEEP, SWEEP_RUNS_DIR, "sweep", _SWEEP, (SUMMARY_TABLE, SATURATION))
+        return cls(d, _read_json(d / SWEEP, "sweep"))
 
     def table(self, name: str) -> pd.DataFrame:
         return read_table(self.path, name)
+
+
+@dataclass(frozen=True)
+class LeversDirectory:
+    """A finished levers directory: its levers.json (`info`); its base and each lever are replications
+    directories (`RunDirectory.read` on `path / info["base"]["dir"]`, on `path / lever["dir"]`)."""
+
+    path: Path
+    info: dict
+
+    @classmethod
+    def read(cls, directory) -> LeversDirectory:
+        d = _experiment(directory, LEVERS, LEVERS_BASE_DIR, "levers", _LEVERS, (GAINS,))
+        return cls(d, _read_json(d / LEVERS, "levers"))
+
+
+def _experiment(directory, top: str, started: str, kind: str, fields: dict, tables: tuple[str, ...]) -> Path:
+    """An experiment's directory checked: its top file (written last) present with its fields, its tables
+    readable; one without its top file but with its runs begun is an unfinished one, to resume."""
+    d = _directory(directory)
+    if not (d / top).is_file():
+        unfinished = Remedy(f"an unfinished {kind} experiment: finish it with", "resume", True) \
+            if (d / started).is_dir() else None
+        raise NotARunDirectory(f"{d}: no {top}: not a finished corridor-sim {kind} directory", unfinished)
+    _check_fields(d / top, _read_json(d / top, kind), fields)
+    for name in tables:
+        _check_table(d / name, None)
+    return d
+
+
+def _directory(directory) -> Path:
+    d = Path(directory)
+    if not d.is_dir():
+        raise NotARunDirectory(f"{d}: no such directory" if not d.exists() else f"{d}: not a directory")
+    return d
 
 
 def read_table(directory: Path, name: str) -> pd.DataFrame:
@@ -307,11 +335,6 @@ def finished_run(directory, resolved: dict) -> dict | None:
     return run.summary if done else None
 
 
-# ---------------------------------------------------------------------------
-# A run as the figures and the report read it
-# ---------------------------------------------------------------------------
-
-
 @dataclass
 class RunData:
     """One run or one set of replications, for the figures and the report.
@@ -388,19 +411,11 @@ class RunData:
     def deliveries(self) -> pd.DataFrame:
         """Deliveries, with a `replication` column (all successful replications of a replications dir)."""
         if DELIVERIES not in self.frames:
-            if self.replication_dirs:
-                frames = []
-                for i, d in enumerate(self.replication_dirs):
-                    f = read_table(d, DELIVERIES)
-                    f["replication"] = i
-                    frames.append(f)
-                import pandas as pd
+            import pandas as pd
 
-                self.frames[DELIVERIES] = pd.concat(frames, ignore_index=True)
-            else:
-                f = self.table(DELIVERIES).copy()
-                f["replication"] = 0
-                self.frames[DELIVERIES] = f
+            tables = [read_table(d, DELIVERIES) for d in self.replication_dirs] or [self.table(DELIVERIES)]
+            self.frames[DELIVERIES] = pd.concat([t.assign(replication=i) for i, t in enumerate(tables)],
+                                                ignore_index=True)
         return self.frames[DELIVERIES]
 
     @property

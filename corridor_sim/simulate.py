@@ -190,6 +190,23 @@ def run_model(sc: Scenario, replication: int = 0, progress: Callable[[float, flo
     return records
 
 
+def resource_names(sc: Scenario) -> list[str]:
+    """The names of a scenario's resources, as every run's summary lists them (`resources[].name`): from
+    the model built but not run (0.1 s for the 2030 corridor). What a KPI naming a resource is checked
+    against before an experiment runs anything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        model = CorridorModel(sc)
+        names = [m.name for m in model.ctx.monitors]
+        del model
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.collect(0)
+    return names
+
+
 def simulate(sc: Scenario, resolved: dict, *, replication: int = 0, source: str | None = None,
              progress: Callable[[float, float], None] | None = None, catch: bool = False) -> RunResult:
     """Run one scenario: its records and its summary (provenance, window, KPIs, events, runtime).

@@ -27,3 +27,9 @@ def invoke(capsys, argv: list) -> SimpleNamespace:
         code = exc.code
     captured = capsys.readouterr()
     return SimpleNamespace(exit_code=code, stdout=captured.out, stderr=captured.err)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("fuzz", "the fuzz campaign (tests/test_fuzz.py, run with -m fuzz)")
+    group.addoption("--fuzz-cases", type=int, default=1200, help="cases in the full campaign (default 1200)")
+    group.addoption("--fuzz-seed", type=int, default=16, help="seed of the full campaign (default 16)")

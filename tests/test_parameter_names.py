@@ -17,7 +17,7 @@ import pytest
 
 import corridor_sim
 from corridor_sim.cli.flags import COMMAND_LINE, FLAGS
-from corridor_sim.experiment import ExperimentError, compare, parse_threshold, run_replications, sweep
+from corridor_sim.experiment import ExperimentError, compare, levers, parse_threshold, run_replications, sweep
 from corridor_sim.experiment.executors import RunTimedOut
 from corridor_sim.scenario import ScenarioError, load_scenario
 
@@ -56,6 +56,13 @@ def test_the_python_api_names_min_gain_not_its_flag(tmp_path):
     (lambda: sweep(TINY, ["nodes.station.station.servers"]), "vary='nodes.station.station.servers': expected",
      "--vary 'nodes.station.station.servers': expected"),
     (lambda: parse_threshold("x<<5"), "threshold='x<<5': expected METRIC<VALUE", "--fail-if 'x<<5': expected"),
+    (lambda: sweep(TINY, {"horizon_days": [10, 20]}, kpis=["utilization"]), "kpis 'utilization': not a KPI",
+     "--kpi 'utilization': not a KPI"),
+    (lambda: levers(TINY, top=-1), "top=-1: must be a whole number >= 0", "--top -1: must be a whole number >= 0"),
+    (lambda: levers(TINY, levers=["nodes.station"]), "levers 'nodes.station': it is not path.to.field=value",
+     "--lever 'nodes.station': it is not path.to.field=value"),
+    (lambda: levers(TINY, levers={"nodes.station.station.servers": 0}),
+     "levers 'nodes.station.station.servers=0': ", "--lever 'nodes.station.station.servers=0': "),
 ])
 def test_experiment_errors_name_the_parameter_and_the_cli_its_flag(call, python, command_line):
     error = _error(call)
@@ -111,13 +118,14 @@ def test_a_run_over_its_time_limit_names_the_parameter_and_travels_between_proce
 
 
 def test_every_flag_of_the_table_is_a_flag_of_a_command():
-    """The table names real flags: each is an option of `run`, `sweep`, `compare` or `export`."""
+    """The table names real flags: each is an option of `run`, `sweep`, `compare`, `levers` or `export`."""
     import click
 
     from corridor_sim.cli import cli
 
     ctx = click.Context(cli)
-    options = {opt for name in ("run", "sweep", "compare", "export") for param in cli.get_command(ctx, name).params
+    options = {opt for name in ("run", "sweep", "compare", "levers", "export")
+               for param in cli.get_command(ctx, name).params
                for opt in param.opts}
     assert {flag.option for flag in FLAGS.values()} <= options
 

@@ -190,6 +190,8 @@ def test_sweep_curves_mark_the_saturation_point_and_draw_the_bands(tmp_path):
     assert (out / "sweep.png").read_bytes().startswith(PNG_MAGIC)
     fig = plots.sweep_curves(out)
     assert fig.axes[0].collections, "no 95% band"
+    demand = [line for line in fig.axes[0].get_lines() if line.get_label() == "demand"]
+    assert demand and list(demand[0].get_ydata()) == pytest.approx([0.55, 0.55])   # Mt per year, at each point
     # A sweep whose last step adds nothing: its saturation point is ringed and named.
     sw = plots.load_sweep(out)
     sat = sw.saturation.copy()

@@ -277,7 +277,8 @@ def test_validate_good_file_subprocess():
     proc = subprocess.run([sys.executable, "-m", "corridor_sim.cli", "validate", str(TINY)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == f"{TINY}: ok (mmc: 3 nodes, 2 links, 0 fleets, 1 flows)\n"
+    assert proc.stdout == (f"{TINY}: ok (mmc: 3 nodes, 2 links, 0 fleets, 1 flows; the run: about 182,411 events "
+                           f"and 17 MB, limits 20,000,000 and 2,048)\n")
 
 
 def test_run_good_file_writes_the_run_directory(tmp_path):

@@ -1,10 +1,13 @@
-"""Sweeps: the full grid of the varied values, a tidy table, and where throughput saturates.
+"""Sweeps: the full grid of the varied values, a tidy table, and where more stops buying anything.
 
     corridor-sim sweep SCENARIO --vary fleets.ferries.vessels=1,2,3,4,5 --replications 3 --out DIR
+                       [--kpi METRIC ...]
 
 In the small test corridor the Caspian ferries are the bottleneck: each ferry
-added carries more, until the rail section behind the port (3 trains a day)
-limits the flow and another ferry buys nothing. The sweep must find that point.
+added carries more, until the demand is carried and another ferry buys no tonnes.
+It still buys time: the wagons wait less for a ferry. Judged on tonnes the sweep
+must find the point where tonnes stop growing; judged on tonnes and transit time
+it must say that the fifth ferry still buys something.
 """
 
 import json
@@ -24,10 +27,15 @@ BASELINE = ROOT / "scenarios" / "baseline_2024.yaml"
 VESSELS = "fleets.ferries.vessels"
 
 
+TONNES = "delivered_tonnes_per_year"
+WAGONS_DAYS = "transit_days.wagons_west.mean"
+
+
 @pytest.fixture(scope="module")
 def ferries(tmp_path_factory):
     out = tmp_path_factory.mktemp("sweep") / "ferries"
     result = CliRunner().invoke(cli, ["sweep", str(MINI), "--vary", f"{VESSELS}=1,2,3,4,5", "--replications", "3",
+                                      "--kpi", TONNES, "--kpi", WAGONS_DAYS, "--min-gain", "2",
                                       "--out", str(out)], terminal_width=160)
     assert result.exit_code == 0, result.output
     return result.output, out
@@ -66,22 +74,45 @@ def test_the_summary_table_gives_each_point_its_mean_and_interval(ferries):
     assert (summary.delivered_tonnes_per_year < summary.delivered_tonnes_per_year_ci95_high).all()
 
 
-def test_saturation_is_marked_where_another_ferry_stops_adding_tonnes(ferries):
+def test_tonnes_saturate_where_another_ferry_stops_adding_tonnes(ferries):
     output, out = ferries
     summary = pd.read_parquet(out / "summary.parquet")
     tonnes = list(summary.delivered_tonnes_per_year)
     assert tonnes[1] > 1.5 * tonnes[0] and tonnes[2] > 1.2 * tonnes[1]     # ferries are the bottleneck ...
     assert abs(tonnes[4] - tonnes[3]) < 0.01 * tonnes[3]                  # ... until they are not
-    assert list(summary.saturated) == [False, False, False, True, True]
-    assert list(summary[f"saturated[{VESSELS}]"]) == [False, False, False, True, True]
     sat = pd.read_parquet(out / "saturation.parquet")
-    last = sat[sat.value == "5"].iloc[0]
-    assert not last.growing and last.gain_ci95_low <= 0 <= last.gain_ci95_high   # the gain is noise
-    assert list(sat.saturation_point) == [False, False, False, True, False]
+    on_tonnes = sat[sat.kpi == TONNES].sort_values("point")
+    assert list(on_tonnes.step.fillna("")) == ["", "grows", "grows", "grows", "flat"]
+    last = on_tonnes.iloc[-1]
+    # flat: the paired interval includes 0 and rules out a gain of 2% (the --min-gain)
+    assert last.gain_ci95_low <= 0 <= last.gain_ci95_high and last.gain_ci95_high < 0.02 * on_tonnes.iloc[-2]["mean"]
+    assert list(on_tonnes.saturation_point) == [False, False, False, True, False]
+    assert list(on_tonnes.saturated) == [False, False, False, True, True]
     info = json.loads((out / "sweep.json").read_text())
-    assert info["saturation"]["points"][VESSELS] == [{"fixed": {}, "saturation_point": 4}]
-    assert f"{VESSELS}: delivered tonnes stop growing at 4" in output
+    line = info["saturation"]["points"][VESSELS][0]
+    assert line["by_kpi"][TONNES] == {"verdict": "saturated", "saturation_point": 4, "grows_up_to": 4}
+    assert f"{TONNES}: saturated at 4" in output
     assert re.search(r"\+\d+", output)  # the printed gain from one ferry to two
+
+
+def test_a_ferry_that_buys_no_tonnes_but_buys_days_is_not_saturation(ferries):
+    output, out = ferries
+    info = json.loads((out / "sweep.json").read_text())
+    assert info["saturation"]["kpis"] == [{"metric": TONNES, "better": "higher"},
+                                          {"metric": WAGONS_DAYS, "better": "lower"}]
+    sat = pd.read_parquet(out / "saturation.parquet")
+    days = sat[sat.kpi == WAGONS_DAYS].sort_values("point")
+    fifth = days.iloc[-1]
+    assert fifth.step == "grows" and fifth.gain > 0 and fifth.gain_ci95_low > 0     # days saved, really
+    assert fifth.gain == pytest.approx(days.iloc[-2]["mean"] - fifth["mean"])       # lower is better: before - after
+    line = info["saturation"]["points"][VESSELS][0]
+    assert line["verdict"] == "growing" and line["saturation_point"] is None
+    assert f"{VESSELS}: still buys more at the largest value" in output
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert not summary.saturated.any()
+    # the judged KPI has its columns in the grid, and the grid has the demand
+    assert list(summary[WAGONS_DAYS]) == pytest.approx(list(days["mean"]))
+    assert (summary.demand_tonnes_per_year == 550_000).all()
 
 
 def test_a_two_parameter_grid_runs_every_combination():
@@ -92,6 +123,11 @@ def test_a_two_parameter_grid_runs_every_combination():
     # saturation is judged along each parameter with the other held fixed
     assert set(result.saturation.parameter) == {VESSELS, "fleets.feeders.vessels"}
     assert len(result.info["saturation"]["points"][VESSELS]) == 2
+    # by default, on tonnes and the mean and p95 transit of each flow (the corridor has no flow groups)
+    assert [k["metric"] for k in result.info["saturation"]["kpis"]] == [
+        TONNES, "transit_days.wagons_west.mean", "transit_days.wagons_west.p95",
+        "transit_days.boxes_west.mean", "transit_days.boxes_west.p95"]
+    assert len(result.saturation) == 4 * 2 * 5   # points x parameters x KPIs
 
 
 def test_a_sweep_of_the_shipped_baseline():

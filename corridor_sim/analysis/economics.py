@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..records import RunRecords
-from ..scenario.schema import ContainerFlow, Scenario
+from ..scenario.flows import ContainerFlow
+from ..scenario.schema import Scenario
 from .deliveries import Deliveries
 from .emissions import line_intensities, route_emissions
 from .pricing import route_tariffs

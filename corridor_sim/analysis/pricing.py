@@ -19,7 +19,8 @@ from __future__ import annotations
 from ..scenario.costs import PER_EMPTY, PER_KM, PER_UNIT, Costs
 from ..scenario.economics import km_by_country
 from ..scenario.network import Leg, compile_legs
-from ..scenario.schema import ContainerFlow, RailLink, RoadLink, Scenario, SeaLink, consignment_size
+from ..scenario.flows import ContainerFlow, consignment_size
+from ..scenario.schema import RailLink, RoadLink, Scenario, SeaLink
 
 
 def charged_units(flow) -> dict[str, float]:

@@ -124,14 +124,17 @@ def _load_text(load: dict) -> str:
                  f"(short by {load['shortfall_tonnes_per_year']:,.0f} t/yr, {load['shortfall_share']:.0%})")
     if "demand_over_capacity" in load:
         text += (f"; static capacity (estimate) {load['capacity_tonnes_per_year']:,.0f} t/yr, "
-                 f"{load['first_to_saturate']} {_over(load['demand_over_capacity'])}")
+                 f"{load['first_to_saturate']} {over_capacity(load['demand_over_capacity'])}")
     return text
 
 
-def _over(rho: float) -> str:
-    """An element's demand over its capacity, in words."""
+def over_capacity(rho: float) -> str:
+    """An element's demand over its capacity, in words: a percentage while it reads as one (152%), then a
+    multiple, in powers of ten past a million (1e-308 trains a day: not a 300-digit number, nor `inf%`)."""
     if math.isinf(rho):
         return "can carry nothing in the window (closed or out of order for all of it)"
+    if rho >= 1e6:
+        return f"at {rho:.2g} times its capacity"
     if rho >= 10:
         return f"at {rho:,.0f} times its capacity"
     return f"at {rho:.0%} of its capacity"

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..scenario.network import LinkGraphs, compile_legs, route_paths
-from ..scenario.schema import Scenario, consignment_size
+from ..scenario.flows import consignment_size
+from ..scenario.schema import Scenario
 
 
 def all_route_paths(scenario: Scenario) -> dict[str, list]:

@@ -6,6 +6,7 @@ One module per command, imported only when that command runs or shows its help, 
     run                run.py        one run, or N replications with intervals
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
+    levers             levers.py     what limits the corridor, and what each lever buys
     report             report.py     the HTML report of a run directory
     export             export.py     a run's tables as an Excel workbook or CSV files
     explore            explore.py    the interactive explorer in a browser (Dash, 127.0.0.1)
@@ -13,8 +14,8 @@ One module per command, imported only when that command runs or shows its help, 
     findings           findings.py   every shipped scenario, side by side
 
 Shared by them: `exits` (one-line errors, exit codes, signals), `experiments` (the options,
-checks and progress bars of run and sweep), `flags` (the core's parameters as the flags that
-set them, for the messages of bad input), `tables` (the terminal tables).
+checks and progress bars of run, sweep and levers), `flags` (the core's parameters as the flags
+that set them, for the messages of bad input), `tables` and `lever_tables` (the terminal tables).
 
 Bad input (a wrong scenario, a wrong option) ends with one line on stderr naming the file,
 the field path and the problem, exit code 2, no traceback, and nothing written to `--out`.
@@ -50,6 +51,8 @@ COMMANDS = {
                                           "Excel, a GIS or any tool that reads CSV."),
     "findings": Command("findings", "findings_command", "Run every shipped scenario once and write the Findings "
                                                         "table (README 'Findings')."),
+    "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "
+                                          "numbers: what each lever buys."),
     "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
                                           "DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "

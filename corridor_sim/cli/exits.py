@@ -17,6 +17,7 @@ from typing import Callable, NoReturn
 
 import click
 
+from ..messages import one_line
 from ..stopping import check_stop, installed
 
 EXIT_FAILED = 1
@@ -24,17 +25,17 @@ EXIT_BAD_INPUT = 2
 
 
 def fail(message: str) -> NoReturn:
-    """Bad input: `error: <message>` on stderr, exit code 2 (or, if a stop arrived meanwhile and
-    this is what it left of the command, "interrupted" and its code)."""
+    """Bad input: `error: <message>` on stderr, exit code 2, one line whatever the message holds (or, if a
+    stop arrived meanwhile and this is what it left of the command, "interrupted" and its code)."""
     _unless_stopped()
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {one_line(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
 def cannot_write(what, exc: OSError) -> NoReturn:
     """A write that failed (disk full, no permission): one line, exit 1."""
     _unless_stopped()
-    click.echo(f"error: cannot write {what}: {exc.strerror or exc}", err=True)
+    click.echo(f"error: {one_line(f'cannot write {what}: {exc.strerror or exc}')}", err=True)
     sys.exit(EXIT_FAILED)
 
 

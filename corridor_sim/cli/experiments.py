@@ -1,4 +1,4 @@
-"""What `run` and `sweep` share: the experiment options, the checks made before anything runs,
+"""What `run`, `sweep` and `levers` share: the experiment options, the checks made before anything runs,
 the progress bar's place, and how an experiment's errors and interruptions end the command."""
 
 from __future__ import annotations
@@ -19,27 +19,33 @@ from .exits import cannot_write, fail, interrupted
 from .flags import COMMAND_LINE
 
 
-def experiment_options(func):
-    """--replications, --workers, --executor, --scheduler, --resume, --run-timeout: shared by run and sweep."""
-    options = [
-        click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Independent replications (replication i uses the same random streams in every scenario)."),
-        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Runs at once: 1 runs in this process; N > 1 a local process pool "
-                          "(with --executor dask, the local Dask workers)."),
-        click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
-                     help="Local process pool, or a local Dask cluster (needs corridor-sim[dask])."),
-        click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-                     help="Run on an existing Dask cluster (its workers need corridor-sim installed)."),
-        click.option("--resume", is_flag=True,
-                     help="Keep the finished runs in --out and run only the others."),
-        click.option("--run-timeout", "run_timeout", type=float, default=None, metavar="SECONDS",
-                     help="Stop a run that takes longer, record it as failed and go on (in process and "
-                          "with the local process pool)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def experiment_options(func=None, *, replications: int = 1):
+    """--replications, --workers, --executor, --scheduler, --resume, --run-timeout: shared by run, sweep and
+    levers (`@experiment_options(replications=3)`: another default number of replications)."""
+
+    def decorate(func):
+        options = [
+            click.option("--replications", type=click.IntRange(min=1), default=replications, show_default=True,
+                         help="Independent replications (replication i uses the same random streams in every "
+                              "scenario)."),
+            click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                         help="Runs at once: 1 runs in this process; N > 1 a local process pool "
+                              "(with --executor dask, the local Dask workers)."),
+            click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+                         help="Local process pool, or a local Dask cluster (needs corridor-sim[dask])."),
+            click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                         help="Run on an existing Dask cluster (its workers need corridor-sim installed)."),
+            click.option("--resume", is_flag=True,
+                         help="Keep the finished runs in --out and run only the others."),
+            click.option("--run-timeout", "run_timeout", type=float, default=None, metavar="SECONDS",
+                         help="Stop a run that takes longer, record it as failed and go on (in process and "
+                              "with the local process pool)."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate(func) if func is not None else decorate
 
 
 def progress_shown(quiet: bool) -> bool:

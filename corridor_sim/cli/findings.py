@@ -9,6 +9,7 @@ import click
 from ..findings import check_findings_out, findings, to_markdown, write_findings
 from ..ownership import OutputRefused
 from ..scenario import ScenarioError
+from ..scenario.types import MAX_SEED
 from .exits import cannot_write, fail
 from .flags import COMMAND_LINE
 from .experiments import check_chunk_rows
@@ -20,7 +21,7 @@ from .experiments import check_chunk_rows
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("findings"), show_default=True,
               help="Where findings.md and findings.json go (replacing only corridor-sim's own; the folder's "
                    "other files are left alone).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="One seed for every scenario (default: each its own).")
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=None, help="One seed for every scenario (default: each its own).")
 def findings_command(directory: Path, out: Path, seed: int | None) -> None:
     """Run every shipped scenario once and write the Findings table (README 'Findings')."""
     check_chunk_rows()

@@ -31,6 +31,7 @@ FLAGS = {
     "overrides": Flag("--set"),
     "vary": Flag("--vary"),
     "replications": Flag("--replications"),
+    "seed": Flag("--seed"),
     "workers": Flag("--workers"),
     "executor": Flag("--executor"),
     "scheduler": Flag("--scheduler"),
@@ -42,6 +43,9 @@ FLAGS = {
     "csv": Flag("--csv", shown=str),
     "min_gain": Flag("--min-gain", shown=_as_percent, rule="must be a percentage in [0, 100)"),
     "threshold": Flag("--fail-if"),
+    "kpis": Flag("--kpi"),
+    "top": Flag("--top"),
+    "levers": Flag("--lever"),
 }
 
 

@@ -1,4 +1,4 @@
-"""`corridor-sim report`: one self-contained HTML page of a run, replications or sweep directory."""
+"""`corridor-sim report`: one self-contained HTML page of a run, replications, sweep or levers directory."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from .flags import COMMAND_LINE
               help="HTML file to write (default: DIRECTORY/report.html); an existing file there is replaced "
                    "only if it is a corridor-sim report.")
 def report(directory: Path, out: Path | None) -> None:
-    """Write one self-contained HTML report of a run, replications or sweep DIRECTORY.
+    """Write one self-contained HTML report of a run, replications, sweep or levers DIRECTORY.
 
     Figures, KPI tables, bottlenecks, stability, static capacity, the resolved scenario and
     the provenance, in one file that opens in any browser without a network. For a sweep: the
-    sweep curves, the grid with its intervals and gains, the saturation verdict and the runs.
+    sweep curves, the grid with its intervals and gains, the saturation verdict and the runs. For
+    levers: what limits the base, each lever's gains with their intervals, and links to the runs.
     """
     target = out if out is not None else directory / REPORT
     if target.exists() and target.is_dir():

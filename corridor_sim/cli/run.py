@@ -9,12 +9,14 @@ from pathlib import Path
 import click
 
 from ..experiment import ExperimentError, run_replications
+from ..experiment.replications import seeded
 from ..api import run_loaded
 from ..experiment.executors import RunTimedOut, check_options
 from ..ownership import OutputRefused
 from ..progress import RunsBar, SimulationBar
 from ..rundir import finished_run
 from ..scenario import ScenarioError, load_scenario
+from ..scenario.types import MAX_SEED
 from .exits import EXIT_FAILED, cannot_write, checking_stop, exit_if_failed, fail
 from .experiments import check_chunk_rows, check_out, experiment_errors, experiment_options, progress_shown
 from .flags import COMMAND_LINE
@@ -25,7 +27,7 @@ from .flags import COMMAND_LINE
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Run directory to write (a corridor-sim output there is replaced atomically; "
                    "a folder of other files is refused).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Master seed (overrides the scenario's).")
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=None, help="Master seed (overrides the scenario's).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a scenario field, e.g. --set nodes.dostyk.station.servers=4 (repeatable).")
 @experiment_options
@@ -55,10 +57,9 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
         check_options(workers, executor, scheduler, run_timeout)
     except ExperimentError as exc:
         fail(exc.describe(COMMAND_LINE))
-    sets = list(overrides) + ([f"seed={seed}"] if seed is not None else [])
     try:
-        sc, resolved = load_scenario(scenario, sets)
-    except ScenarioError as exc:
+        sc, resolved = load_scenario(scenario, seeded(overrides, seed))
+    except (ScenarioError, ExperimentError) as exc:
         fail(exc.describe(COMMAND_LINE))
     if resume and out.is_dir():
         done = _finished_single_run(out, resolved)

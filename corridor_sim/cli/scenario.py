@@ -9,6 +9,7 @@ import click
 
 from ..scenario import ScenarioError, load_scenario
 from ..scenario.jsonschema import scenario_json_schema
+from ..scenario.workload import count, estimate
 from .exits import fail
 from .flags import COMMAND_LINE
 
@@ -22,8 +23,10 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
         sc, _ = load_scenario(scenario, list(overrides))
     except ScenarioError as exc:
         fail(exc.describe(COMMAND_LINE))
+    events, memory_mb = estimate(sc)
     click.echo(f"{scenario}: ok ({sc.name}: {len(sc.nodes)} nodes, {len(sc.links)} links, "
-               f"{len(sc.fleets)} fleets, {len(sc.flows)} flows)")
+               f"{len(sc.fleets)} fleets, {len(sc.flows)} flows; the run: about {count(events)} events and "
+               f"{count(memory_mb)} MB, limits {count(sc.limits.events)} and {count(sc.limits.memory_mb)})")
 
 
 @click.command()

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..analysis.bottlenecks import CAPACITY_KINDS
+from ..experiment.saturation import describe_line
 from ..experiment.sweep import value_text
 from .route_tables import print_routes
 
@@ -183,19 +184,27 @@ def print_sweep(result, console: Console) -> None:
                       _num(_nan_none(row["delivered_teu_per_year"])),
                       *[_num(_nan_none(row[key])) for key, _ in priced], *gains, ", ".join(sat))
     console.print(table)
-    for path, lines in info["saturation"]["points"].items():
+    rule = info["saturation"]
+    judged = rule.get("kpis") or []
+    console.print(f"Saturation judged on {len(judged)} KPI{'s' if len(judged) != 1 else ''} "
+                  f"(a step counts when it buys at least {rule['min_gain']:.1%} of one; {rule.get('confidence', '')}):")
+    for path, lines in rule["points"].items():
         for line in lines:
-            fixed = ", ".join(f"{q}={v}" for q, v in line["fixed"].items())
+            fixed = ", ".join(f"{q}={_shown(v)}" for q, v in line["fixed"].items())
             where = f" (with {fixed})" if fixed else ""
-            point = line["saturation_point"]
-            if not isinstance(point, (str, int, float)) and point is not None:
-                point = value_text(point)
-            if point is None:
-                console.print(f"{path}{where}: delivered tonnes still grow at the largest value")
-            else:
-                console.print(f"{path}{where}: delivered tonnes stop growing at {point}")
+            console.print(f"{path}{where}: [bold]{describe_line(line, _shown)}[/]")
+            if len(judged) > 1:
+                for metric, verdict in (line.get("by_kpi") or {}).items():
+                    console.print(f"    {metric}: {describe_line(verdict, _shown)}")
+    if info.get("replications") == 1:
+        console.print("[dim]One replication: no interval; each step judged on its gain alone.[/]")
     for f in info["failed"]:
         console.print(f"[red]run {f['run_id']} failed:[/] {f['error']}")
+
+
+def _shown(value) -> str:
+    """A swept value as the user wrote it (a number, a word, a distribution as YAML)."""
+    return value_text(value) if not isinstance(value, (str, int, float)) else str(value)
 
 
 # What a sweep's grid shows of the routes' cost and CO2e, where its runs price them (experiment.metrics).

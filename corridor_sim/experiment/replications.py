@@ -25,6 +25,7 @@ from ..output import write_json_atomic, write_parquet_atomic
 from ..rundir import replication_id
 from ..scenario import Scenario
 from ..scenario.sources import load_any, override_texts
+from ..scenario.types import MAX_SEED
 from .aggregate import aggregate_summaries
 from .errors import ExperimentError
 from .executors import check_options
@@ -64,9 +65,27 @@ class ReplicationResult:
         return f"<b>ReplicationResult</b> {html.escape(repr(self)[len('ReplicationResult('):-1])}"
 
 
+# Runs in one experiment: each is a task (and a run directory) before any runs, so a typo of 1e9 replications
+# took all the memory at once. Ten thousand runs is days of work; a larger study is several experiments.
+MAX_RUNS = 10_000
+
+
 def check_replications(replications) -> None:
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ExperimentError("replications", "must be a whole number >= 1", value=replications)
+    if replications > MAX_RUNS:
+        raise ExperimentError("replications", f"at most {MAX_RUNS:,} runs in one experiment (run several, each "
+                                              "with its own seed)", value=replications)
+
+
+def seeded(overrides, seed: int | None) -> list[str]:
+    """The overrides, with the master seed laid over the scenario's when one is given: checked here, so that
+    a seed the tables cannot hold (64-bit) is refused by its parameter's name before anything runs."""
+    if seed is None:
+        return list(overrides)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ExperimentError("seed", "must be a whole number from 0 to 2**63 - 1", value=seed)
+    return [*overrides, f"seed={seed}"]
 
 
 def run_replications(
@@ -94,7 +113,7 @@ def run_replications(
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
     check_progress(progress)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(override_texts(overrides), seed)
     sc, resolved, shown = load_any(scenario, sets)
     out = Path(out) if out is not None else None
     if out is not None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..layout import REPLICATIONS_DIR, SWEEP_RUNS_DIR, VISITS
+from ..layout import LEVERS_BASE_DIR, REPLICATIONS_DIR, SWEEP_RUNS_DIR, VISITS
 from ..output import keep_dir, replace_dir, temporary_dir
 from ..ownership import OutputRefused
 from ..ownership import check_out as check_owned
@@ -33,7 +33,7 @@ from .executors import make_executor
 from .tasks import RunOutcome, RunTask, failed_outcome, finished_outcome, write_outcome
 
 # What each kind of experiment directory holds at its top, to refuse resuming the wrong kind.
-_MARKERS = {"single run": VISITS, "replications": REPLICATIONS_DIR, "sweep": SWEEP_RUNS_DIR}
+_MARKERS = {"single run": VISITS, "replications": REPLICATIONS_DIR, "sweep": SWEEP_RUNS_DIR, "levers": LEVERS_BASE_DIR}
 
 
 def check_progress(progress) -> None:
@@ -73,6 +73,8 @@ class Experiment:
     run_timeout: float | None = None      # seconds a run may take before it is stopped and recorded as failed
     progress: Callable[[int, int], None] | None = None   # called with (runs done, runs in all)
     top_files: tuple[str, ...] = ()       # the experiment's own files (written last by `finish`)
+    final: bool = True                    # its result completes the command: a stop after it is too late
+                                          # (False: another experiment runs into the same directory next)
 
     def run(self, finish: Callable[[Path | None, list[RunOutcome], float], None]) -> list[RunOutcome]:
         """Run what is not finished; then `finish(directory, outcomes in task order, seconds)`."""
@@ -126,11 +128,11 @@ class Experiment:
             if work is None:
                 finish(None, outcomes, seconds)
             elif in_place:
-                with committing(final=True):   # its summary, written last, completes the experiment
+                with committing(final=self.final):   # its summary, written last, completes the experiment
                     finish(work, outcomes, seconds)
             else:
                 finish(work, outcomes, seconds)
-                replace_dir(work, self.out, final=True)
+                replace_dir(work, self.out, final=self.final)
                 placed = True
         except BaseException as exc:
             # Exactly the runs whose directories were written (see `signals_held`): the count

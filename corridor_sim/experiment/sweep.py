@@ -4,19 +4,20 @@
 
 Directory layout (`out`):
 
-    sweep.json             what was swept, the saturation points, failed runs (written last)
+    sweep.json             what was swept, the KPIs judged, the saturation verdicts, failed runs (written last)
     results.parquet        tidy: run_id, scenario, <one column per varied path>, replication, metric, value, error
-    summary.parquet        one row per grid point: main KPIs with mean and 95% interval, gains, saturation
-    saturation.parquet     one row per grid point per varied parameter: the step's gain and the marks
+    summary.parquet        one row per grid point: main and judged KPIs with mean and 95% interval, demand,
+                           gains, saturation
+    saturation.parquet     one row per grid point per varied parameter per judged KPI: the step's gain, its verdict
     runs.parquet           one row per run: the varied values, replication, error, runtime, main KPIs
     runs/g000-r0000/       a complete run directory per run
 
-Saturation (see `saturation`): along each varied parameter, the others held fixed, a
-step to the next value *grows* when its paired gain in delivered tonnes is at least
-`min_gain` of the tonnes before it and (with two or more replications) its 95%
-interval lies above zero. The value after the last growing step is the saturation
-point; it and the larger values are saturated. A line whose last step still grows
-has not saturated within the swept range.
+Saturation (`saturation.py`): along each varied parameter, the others held fixed, each step to
+the next value is judged on the KPIs (`criteria.py`: by default delivered tonnes and the mean
+and p95 transit of every flow group) by its paired gain (`gains.py`). The line is saturated at
+the value after its last step that buys something on any KPI, when every later step is shown to
+buy less than `min_gain` on every KPI; it says "not enough replications to tell" when a later
+step's interval is too wide to say so.
 """
 
 from __future__ import annotations
@@ -35,20 +36,25 @@ import yaml
 from ..layout import FORMAT, RESULTS, SATURATION, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR
 from ..output import write_json_atomic, write_parquet_atomic
 from ..scenario import Scenario, ScenarioError
-from ..scenario.loader import SafeLoader, apply_overrides, validate
+from ..scenario.loader import SafeLoader, apply_overrides, read_family, validate
 from ..scenario.sources import load_any, override_texts
+from ..simulate import resource_names
+from .criteria import HIGHER, Criterion, parse_criteria
 from .errors import ExperimentError
 from .executors import check_options
-from .metrics import reported_kpis
-from .replications import RUNS, check_replications, runs_table, tidy_results
+from .metrics import flatten, reported_kpis
+from .replications import MAX_RUNS, RUNS, check_replications, runs_table, seeded, tidy_results
 from .runner import Experiment, check_out, check_progress
-from .stats import paired_difference, t_interval
+from .saturation import judge
+from .stats import t_interval
 from .tasks import RunOutcome, RunTask
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SATURATION_METRIC = "delivered_tonnes_per_year"
+DEMAND = "demand_tonnes_per_year"          # summary.parquet: the corridor's demand at each point
+DEMAND_METRIC = "stability.demand_tonnes_per_year"
+GAIN_METRIC = "delivered_tonnes_per_year"   # summary.parquet's gain_pct[<path>]: the step's tonnes, always shown
 DEFAULT_MIN_GAIN = 0.01
 
 
@@ -56,7 +62,7 @@ DEFAULT_MIN_GAIN = 0.01
 class SweepResult:
     results: pd.DataFrame      # tidy: one row per run per metric
     summary: pd.DataFrame      # one row per grid point
-    saturation: pd.DataFrame   # one row per grid point per varied parameter
+    saturation: pd.DataFrame   # one row per grid point per varied parameter per judged KPI
     runs: pd.DataFrame         # one row per run
     info: dict                 # the content of sweep.json
     out: Path | None = None
@@ -168,9 +174,12 @@ def sweep(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     min_gain: float = DEFAULT_MIN_GAIN,
+    kpis: Sequence[str] | None = None,
 ) -> SweepResult:
     """Run every combination of the varied values (`vary`: {path: [values]} or ['path=v1,v2', …]),
     `replications` times each. Replication i of every point uses the same random streams.
+    `kpis`: the metric names saturation is judged on (`criteria.py`; default: delivered tonnes and
+    the mean and p95 transit days of every flow group).
     `progress`, if given, is called with (runs done, runs in all) when the runs start and after each."""
     check_replications(replications)
     check_options(workers, executor, scheduler, run_timeout)
@@ -178,8 +187,14 @@ def sweep(
     if not (isinstance(min_gain, (int, float)) and 0 <= min_gain < 1):
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    runs = math.prod(len(values) for _, values in items) * replications
+    if runs > MAX_RUNS:
+        grid = " x ".join(f"{len(values):,}" for _, values in items)
+        raise ExperimentError("vary", f"gives a grid of {grid} points, {runs:,} runs with the replications: at most "
+                                      f"{MAX_RUNS:,} in one experiment (run several)")
+    sets = seeded(override_texts(overrides), seed)
     base_sc, base, shown = load_any(scenario, sets)
+    criteria = parse_criteria(kpis, base_sc, lambda: resource_names(base_sc))
     points = []  # (index, {path: value}, resolved)
     for g, combo in enumerate(itertools.product(*(values for _, values in items))):
         params = {path: value for (path, _), value in zip(items, combo)}
@@ -188,7 +203,10 @@ def sweep(
             data = apply_overrides(base, point_sets, shown)
             validate(data, shown)
         except ScenarioError as exc:   # the grid point is at fault, not the override that set its value
-            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets) from None
+            if isinstance(scenario, (str, Path)):    # a value a parent file wrote is named in that file
+                exc = read_family(scenario).blame(exc, [*sets, *point_sets])
+            raise ScenarioError(exc.file, exc.path, exc.problem, grid_point=point_sets,
+                                reached_from=exc.reached_from) from None
         points.append((g, params, data))
     out = Path(out) if out is not None else None
     if out is not None:
@@ -205,7 +223,7 @@ def sweep(
     def finish(work: Path | None, outcomes: list[RunOutcome], seconds: float) -> None:
         results = tidy_results(outcomes, columns)
         runs = runs_table(outcomes, columns)
-        summary, saturation, marks = summarize_points(outcomes, point_of, items, columns, min_gain)
+        summary, saturation, marks = summarize_points(outcomes, point_of, items, columns, min_gain, criteria)
         info = {
             "format": FORMAT,
             "scenario": base_sc.name,
@@ -219,7 +237,8 @@ def sweep(
             "runs_ok": sum(o.ok for o in outcomes),
             "failed": [{"run_id": o.run_id, "replication": o.replication, "parameters": o.parameters,
                         "error": o.error} for o in outcomes if not o.ok],
-            "saturation": {"metric": SATURATION_METRIC, "min_gain": min_gain, "points": marks},
+            "saturation": {"kpis": [c.as_dict() for c in criteria], "min_gain": min_gain,
+                           "confidence": _confidence(len(criteria)), "points": marks},
             "version": _first(outcomes, "version"),
             "git_commit": _first(outcomes, "git_commit"),
             "python": _first(outcomes, "python"),
@@ -250,8 +269,16 @@ def _first(outcomes: list[RunOutcome], key: str):
 # ---------------------------------------------------------------------------
 
 
-def summarize_points(outcomes, point_of, items, columns, min_gain):
-    """The summary table (one row per point), the saturation table and the saturation points."""
+def _confidence(criteria: int) -> str:
+    if criteria == 1:
+        return "95% paired t interval of each step's gain (common random numbers)"
+    return (f"95% paired t intervals of each step's gain, simultaneous over the {criteria} KPIs judged "
+            f"(Bonferroni: each at {100 * (1 - 0.05 / criteria):.2f}%)")
+
+
+def summarize_points(outcomes: list[RunOutcome], point_of: dict[str, int], items: list[tuple[str, list]],
+                     columns: dict[str, Callable], min_gain: float, criteria: Sequence[Criterion]):
+    """The summary table (one row per point), the saturation table and the verdict of each line."""
     import pandas as pd  # here: an experiment's tables; a single run needs no pandas
 
     by_point: dict[int, list[RunOutcome]] = {}
@@ -259,64 +286,44 @@ def summarize_points(outcomes, point_of, items, columns, min_gain):
         by_point.setdefault(point_of[o.run_id], []).append(o)
     n_points = len(by_point)
     params_of = {g: os_[0].parameters for g, os_ in by_point.items()}
-    values_of = {g: {o.replication: (o.summary.get("kpis") or {}).get(SATURATION_METRIC, {}).get("mean")
-                     for o in os_ if o.ok} for g, os_ in by_point.items()}
-
+    keys_of = {g: {p: value_text(v) for p, v in params.items()} for g, params in params_of.items()}
+    metrics_of = {g: {o.replication: flatten(o.summary) for o in os_ if o.ok} for g, os_ in by_point.items()}
     keys = tuple(k.key for k in reported_kpis([o.summary for o in outcomes if o.ok]))
+    shown = keys + tuple(c.metric for c in criteria if c.metric not in keys)
     rows = []
     for g in range(n_points):
         os_ = by_point[g]
         row = {"point": g, **{p: columns[p](params_of[g][p]) for p, _ in items},
                "runs": sum(o.ok for o in os_), "failed": sum(not o.ok for o in os_)}
-        for k in keys:
-            iv = t_interval([(o.summary.get("kpis") or {}).get(k, {}).get("mean") for o in os_ if o.ok])
+        for k in shown:
+            iv = t_interval([m.get(k) for m in metrics_of[g].values()])
             row[k] = iv.mean
             row[f"{k}_ci95_low"] = iv.low
             row[f"{k}_ci95_high"] = iv.high
+        row[DEMAND] = t_interval([m.get(DEMAND_METRIC) for m in metrics_of[g].values()]).mean
         rows.append(row)
 
-    sat_rows, marks = [], {}
-    for p_index, (path, values) in enumerate(items):
-        order = _order(values)
-        lines: dict[tuple, list[int]] = {}
-        for g in range(n_points):
-            others = tuple(value_text(params_of[g][q]) for q, _ in items if q != path)
-            lines.setdefault(others, []).append(g)
-        marks[path] = []
-        for others, gs in lines.items():
-            gs = sorted(gs, key=lambda g: order[value_text(params_of[g][path])])
-            steps = [None] + [_step(values_of[a], values_of[b], min_gain) for a, b in zip(gs, gs[1:])]
-            growing = [s is not None and s["growing"] for s in steps]
-            if len(gs) > 1 and not growing[-1]:
-                s_at = max((j for j, grows in enumerate(growing) if grows), default=0)
-            else:
-                s_at = None
-            for j, g in enumerate(gs):
-                step = steps[j] or {}
-                saturated = s_at is not None and j >= s_at
-                sat_rows.append({
-                    "parameter": path, "point": g, "value": value_text(params_of[g][path]),
-                    "gain_tonnes_per_year": step.get("gain"), "gain_ci95_low": step.get("low"),
-                    "gain_ci95_high": step.get("high"), "gain_pct": step.get("pct"),
-                    "growing": bool(growing[j]), "saturated": saturated,
-                    "saturation_point": s_at is not None and j == s_at,
-                })
-                rows[g][f"gain_pct[{path}]"] = step.get("pct")
-                rows[g][f"saturated[{path}]"] = saturated
-            fixed = {q: params_of[gs[0]][q] for q, _ in items if q != path}
-            marks[path].append({"fixed": fixed,
-                                "saturation_point": None if s_at is None else params_of[gs[s_at]][path]})
+    order = {path: _order(values) for path, values in items}
+    sat_rows, marks, saturated = judge(items, order, params_of, keys_of, metrics_of, criteria, min_gain)
+    tonnes = [Criterion(GAIN_METRIC, HIGHER)]
+    gain_rows, _, _ = judge(items, order, params_of, keys_of, metrics_of, tonnes, min_gain)
+    for r in gain_rows:
+        rows[r["point"]][f"gain_pct[{r['parameter']}]"] = r["gain_pct"]
     for row in rows:
-        row["saturated"] = any(row.get(f"saturated[{p}]", False) for p, _ in items)
+        for p, _ in items:
+            row[f"saturated[{p}]"] = saturated[(row["point"], p)]
+        row["saturated"] = any(row[f"saturated[{p}]"] for p, _ in items)
     summary = pd.DataFrame(rows)
     for c in summary.columns:
-        if c.startswith("gain_pct[") or c.endswith("_ci95_low") or c.endswith("_ci95_high") or c in keys:
+        if c.startswith("gain_pct[") or c.endswith("_ci95_low") or c.endswith("_ci95_high") or c in shown \
+                or c == DEMAND:
             summary[c] = summary[c].astype("float64")
     saturation = pd.DataFrame(sat_rows, columns=[
-        "parameter", "point", "value", "gain_tonnes_per_year", "gain_ci95_low", "gain_ci95_high", "gain_pct",
-        "growing", "saturated", "saturation_point"])
-    for c in ("gain_tonnes_per_year", "gain_ci95_low", "gain_ci95_high", "gain_pct"):
+        "parameter", "kpi", "better", "point", "value", "mean", "gain", "gain_ci95_low", "gain_ci95_high",
+        "gain_pct", "step", "growing", "saturated", "saturation_point"])
+    for c in ("mean", "gain", "gain_ci95_low", "gain_ci95_high", "gain_pct"):
         saturation[c] = saturation[c].astype("float64")
+    saturation["step"] = saturation["step"].astype("string")
     return summary, saturation, marks
 
 
@@ -325,20 +332,3 @@ def _order(values: list) -> dict[str, float]:
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return {value_text(v): float(v) for v in values}
     return {value_text(v): float(i) for i, v in enumerate(values)}
-
-
-def _step(before: dict[int, float], after: dict[int, float], min_gain: float) -> dict | None:
-    """The paired gain from one value to the next (replication i with replication i)."""
-    common = sorted(set(before) & set(after))
-    a = [before[r] for r in common]
-    b = [after[r] for r in common]
-    if not common:
-        return None
-    diff = paired_difference(a, b)
-    base = t_interval(a).mean
-    if diff.mean is None or base is None:
-        return None
-    scale = 100.0 / base if base else math.nan
-    pct = diff.mean * scale if base else (math.inf if diff.mean > 0 else 0.0)
-    grows = pct >= 100.0 * min_gain and (diff.low is None or diff.low > 0) and diff.mean > 0
-    return {"gain": diff.mean, "low": diff.low, "high": diff.high, "pct": pct, "growing": bool(grows)}

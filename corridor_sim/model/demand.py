@@ -1,7 +1,7 @@
 """Demand: each flow's consignments entering the corridor at its origin.
 
 Arrivals follow the flow's monthly rate (tonnes per year spread by its
-seasonality weights, normalised to a mean of 1): a non-homogeneous Poisson
+seasonality weights, normalised to a mean of 1: `Flow.month_factors`): a non-homogeneous Poisson
 process, or one consignment at each unit of that rate's work (`regular`). Each
 new consignment takes a route (`routing.py`) and is handed to the corridor at its
 origin. Consignment ids are unique in the run, in the order of generation.
@@ -9,9 +9,10 @@ origin. Consignment ids are unique in the run, in the order of generation.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
-from ..scenario.schema import consignment_size
+from ..scenario.flows import consignment_size
 from .consignment import Consignment
 from .context import ModelContext
 from .routing import RouteChoice
@@ -37,9 +38,12 @@ class Demand:
         env, cal, end = ctx.env, ctx.calendar, ctx.end
         flow = ctx.scenario.flows[fname]
         size = consignment_size(flow)
-        per_year = flow.tonnes_per_year / size["tonnes"]
-        mean_w = sum(flow.seasonality) / 12
-        rates = [per_year * w / mean_w / HOURS_PER_YEAR for w in flow.seasonality]
+        per_hour = flow.tonnes_per_year / size["tonnes"] / HOURS_PER_YEAR
+        rates = [per_hour * factor for factor in flow.month_factors()]
+        if not all(math.isfinite(rate) for rate in rates):
+            # The schema and the run's limits make this impossible; were it not, an infinite rate would
+            # generate consignments at one instant for ever, and a NaN none at all.
+            raise ValueError(f"flow {fname}: monthly rates {rates} are not finite")
         # Poisson: exponential work between arrivals; regular: one unit of work each.
         work = ctx.unit_exponential(f"demand/{fname}") if flow.arrivals == "poisson" else (lambda: 1.0)
         t = 0.0

@@ -24,7 +24,9 @@ class RollingStockPool:
         self.monitor = monitor  # busy = units away from the pool (in trains or running back)
 
     def units_for(self, wagons: float) -> int:
-        return math.ceil(wagons - 1e-9) if self.per_train == "wagons" else 1
+        """Wagons a train draws (whole ones, at least one: a train of consignments that take next to no wagon,
+        1e-308 TEU or 1e308 TEU a wagon, still runs on one), or its one locomotive."""
+        return max(1, math.ceil(wagons - 1e-9)) if self.per_train == "wagons" else 1
 
     def draw(self, units: int, tonnes: float):
         """Process step: wait until the pool has `units`, then take them."""

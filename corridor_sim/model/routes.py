@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..scenario.network import Hop, Leg, LinkGraphs, compile_legs, route_paths
-from ..scenario.schema import PipelineLink, RailLink, RoadLink, SeaLink, TransferLink, consignment_size
+from ..scenario.flows import consignment_size
+from ..scenario.schema import PipelineLink, RailLink, RoadLink, SeaLink, TransferLink
 from .batching import BatchQueue
 from .context import ModelContext
 from .elements import Elements

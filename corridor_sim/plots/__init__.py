@@ -16,6 +16,7 @@ touches the global backend: a script or the CLI saves them with `fig.savefig`
     plots.queue_lengths(data)
     plots.sweep_curves("runs/sweep")                 # or the SweepResult of api.sweep(...)
     plots.comparison_bars(api.compare("runs/a", "runs/b"))
+    plots.lever_gains("runs/levers")                 # or the LeverResult of api.levers(...)
 
 A replications directory is drawn from its aggregated `summary.json` (means)
 and from the records of all its successful replications (monthly tonnes with
@@ -23,7 +24,7 @@ their 95% interval, transit times pooled) or of its first one (the map's
 tonnes, queues over time), as each caption says.
 
 One module per picture: `map` (the corridor, with `geodata` under it), `monthly`,
-`transit`, `queues`, `experiments` (sweep curves, comparison bars); `common` holds
+`transit`, `queues`, `experiments` (sweep curves, comparison bars), `levers` (what each lever buys); `common` holds
 what they share. The numbers they draw come from `corridor_sim.analysis`
 (`links`, `monthly`, `window`), the run from `corridor_sim.rundir`.
 """
@@ -40,14 +41,15 @@ from ..output import write_file_atomic
 from ..rundir import NotARunDirectory, RunData, load_run
 from .common import DPI, ci95, pretty, value
 from .experiments import comparison_bars, load_sweep, sweep_curves
+from .levers import lever_gains, load_levers
 from .map import corridor_map, link_tonnes, link_utilization
 from .monthly import monthly_closed_share, monthly_demand, monthly_tonnes
 from .queues import queue_lengths, top_resources
 from .transit import transit_breakdown, transit_cdf, transit_distribution
 
 __all__ = [
-    "DPI", "RUN_FIGURES", "NotARunDirectory", "RunData", "ci95", "comparison_bars", "corridor_map", "link_tonnes",
-    "link_utilization", "load_run", "load_sweep", "monthly_closed_share", "monthly_demand", "monthly_tonnes",
+    "DPI", "RUN_FIGURES", "NotARunDirectory", "RunData", "ci95", "comparison_bars", "corridor_map", "lever_gains",
+    "link_tonnes", "link_utilization", "load_levers", "load_run", "load_sweep", "monthly_closed_share", "monthly_demand", "monthly_tonnes",
     "pretty", "queue_lengths", "run_figures", "save_figures", "sweep_curves", "top_resources", "transit_breakdown",
     "transit_cdf", "transit_distribution", "value",
 ]

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..analysis.labels import label
 from ..experiment.metrics import ECONOMIC_KPIS, MAIN_KPIS
-from ..experiment.sweep import SweepResult
+from ..experiment.sweep import DEMAND, SweepResult
 from ..layout import SATURATION, SUMMARY_TABLE
 from ..rundir import SweepDirectory, load_run
 from .common import figure, footnote, provenance, run_provenance
@@ -30,9 +30,17 @@ def load_sweep(source) -> SweepResult:
 
 def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
     """The KPI's mean against each varied parameter with its 95% band, one line per value of
-    the other parameters; the saturation point (more buys nothing measurable) marked."""
+    the other parameters; where the KPI was judged, its saturation point (more buys nothing
+    measurable) ringed. Delivered tonnes are drawn against the demand (dashed): what there was
+    to carry. `kpi`: a main KPI or one the sweep judged (its summary has a column for each)."""
     sw = load_sweep(sweep)
     summary, sat, info = sw.summary, sw.saturation, sw.info
+    if kpi not in summary.columns:
+        shown = [c for c in summary.columns if f"{c}_ci95_low" in summary.columns]
+        raise ValueError(f"the sweep has no KPI {kpi!r} (it has: {', '.join(shown)})")
+    if "kpi" in sat.columns:   # a sweep judged on several KPIs: the rings of this one
+        sat = sat[sat.kpi == kpi]
+    demand = DEMAND if kpi == "delivered_tonnes_per_year" and DEMAND in summary.columns else None
     paths = list(info.get("vary", {}))
     fig = figure(6.2 * max(1, len(paths)), 4.6)
     axes = fig.subplots(1, max(1, len(paths)), squeeze=False)[0]
@@ -55,6 +63,9 @@ def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
             lo, hi = g.get(f"{kpi}_ci95_low"), g.get(f"{kpi}_ci95_high")
             if lo is not None and lo.notna().any():
                 ax.fill_between(g["_x"], lo / scale, hi / scale, color=colour, alpha=0.18, lw=0)
+            if demand is not None and g[demand].notna().any():
+                ax.plot(g["_x"], g[demand] / scale, ls="--", lw=1.2, color=colour, alpha=0.7,
+                        label="demand" + (f" ({label})" if others else ""))
             s = sat[(sat.parameter == path) & sat.saturation_point.astype(bool)]
             s = s[s.point.isin(g.point)]
             for _, row in s.iterrows():
@@ -70,11 +81,12 @@ def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
         ax.set_xlabel(path, fontsize=9)
         ax.set_ylabel(f"{kpi.replace('_', ' ')}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.grid(color="#eee")
-        if others:
+        if others or demand is not None:
             ax.legend(fontsize=8)
     reps = info.get("replications")
     title = (f"{info.get('scenario', 'sweep')}: {kpi.replace('_', ' ')}, mean with 95% band"
-             + (f" over {reps} replications" if reps else "") + "; red ring: saturation point")
+             + (f" over {reps} replications" if reps else "") + "; red ring: where it saturates"
+             + ("; dashed: the demand" if demand is not None else ""))
     # wrapped to the figure's width (one parameter: a narrow figure that cut the title off)
     fig.suptitle(textwrap.fill(title, width=int(11 * fig.get_figwidth())), fontsize=11, x=0.01, ha="left")
     footnote(fig, provenance(info.get("scenario", "sweep"), info.get("seed"), reps))

@@ -28,7 +28,7 @@ padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
 .sub{color:#555;margin:0 0 14px}.desc{color:#333;max-width:900px}
 table{border-collapse:collapse;font-size:13px;margin:6px 0 10px}th,td{padding:4px 9px;border-bottom:1px solid #e8e8e8;
 text-align:right;vertical-align:top}th{background:#f1f0ea;font-weight:600}td.l,th.l{text-align:left}
-tr:hover td{background:#fafaf5}.ci{color:#777;font-size:12px}
+tr:hover td{background:#fafaf5}.ci{color:#777;font-size:12px}td.gain{color:#1b5e20}td.loss{color:#922}
 .kpis{display:flex;gap:14px;flex-wrap:wrap;margin:10px 0}.kpi{flex:1 1 200px;border:1px solid #e4e2da;
 border-radius:8px;padding:10px 14px;background:#fcfcfa}.kpi .v{font-size:24px;font-weight:650}
 .kpi .n{color:#555;font-size:13px}.banner{padding:10px 14px;border-radius:8px;margin:12px 0;font-weight:600}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..experiment.metrics import ECONOMIC_KPIS, HEADLINE_KPIS, Kpi
+from ..experiment.saturation import describe_line
 from ..plots import load_sweep, sweep_curves
 from ..rundir import SWEEP_RUNS_DIR
 from .markup import REPORT, RENDER_CHECK, cell, esc, figure_html, interval_cell, num, page_end, page_head, png_base64, \
@@ -64,18 +65,19 @@ def _varied(info: dict) -> str:
 
 def _verdict(info: dict, sat: pd.DataFrame) -> str:
     rule = info.get("saturation") or {}
-    metric, min_gain = rule.get("metric", "delivered_tonnes_per_year"), rule.get("min_gain", 0.0)
+    kpis, min_gain = [k["metric"] for k in rule.get("kpis") or []], rule.get("min_gain", 0.0)
     lines = []
     for path, groups in (rule.get("points") or {}).items():
         for g in groups:
             where = ", ".join(f"{k}={v}" for k, v in (g.get("fixed") or {}).items())
-            point = g.get("saturation_point")
-            said = (f"saturates at <b>{esc(point)}</b>: the next step buys less than {min_gain:.0%} more"
-                    if point is not None else f"does not saturate in the values tried (each step gained at "
-                                              f"least {min_gain:.0%}, or its interval could not say less)")
-            lines.append(f"<li><b>{esc(path)}</b>{' with ' + esc(where) if where else ''}: {said}.</li>")
+            said = f"<b>{esc(describe_line(g))}</b>"
+            if len(kpis) > 1:
+                said += "<ul>" + "".join(f"<li>{esc(k)}: {esc(describe_line(v))}</li>"
+                                         for k, v in (g.get("by_kpi") or {}).items()) + "</ul>"
+            lines.append(f"<li><b>{esc(path)}</b>{' with ' + esc(where) if where else ''}: {said}</li>")
     cls = "ok" if lines else "bad"
-    head = f"Saturation of {metric.replace('_', ' ')}" if lines else "No saturation verdict (fewer than 2 values?)"
+    head = (f"Saturation judged on {', '.join(kpis)}: a step counts when it buys at least {min_gain:.0%} of one "
+            f"({rule.get('confidence', '')})" if lines else "No saturation verdict (fewer than 2 values?)")
     return (f'<h2 id="verdict">Saturation</h2><div class="banner {cls}">{esc(head)}</div>'
             f"<ul>{''.join(lines)}</ul>")
 
@@ -112,15 +114,19 @@ def _gains(sat: pd.DataFrame) -> str:
     rows = []
     for _, r in sat.iterrows():
         ci = ("–" if pd.isna(r["gain_ci95_low"]) else
-              f"{num(float(r['gain_ci95_low']))} – {num(float(r['gain_ci95_high']))}")
-        rows.append(f'<tr><td class="l">{esc(r["parameter"])}</td><td>{esc(r["value"])}</td>'
-                    f"{cell(_opt(r['gain_tonnes_per_year']))}<td class=\"ci\">{ci}</td>"
-                    f"<td>{'yes' if bool(r['growing']) else 'no'}</td><td>{'yes' if bool(r['saturated']) else 'no'}</td>"
+              f"{num(float(r['gain_ci95_low']), 2)} – {num(float(r['gain_ci95_high']), 2)}")
+        rows.append(f'<tr><td class="l">{esc(r["parameter"])}</td><td class="l">{esc(r["kpi"])}</td>'
+                    f"<td>{esc(r['value'])}</td>{cell(_opt(r['gain']), 2)}<td class=\"ci\">{ci}</td>"
+                    f"<td>{esc(r['step']) if not pd.isna(r['step']) else ''}</td>"
+                    f"<td>{'yes' if bool(r['saturated']) else 'no'}</td>"
                     f"<td>{'yes' if bool(r['saturation_point']) else ''}</td></tr>")
-    return ('<h2 id="gains">Paired gains</h2><p class="muted">Tonnes per year gained by each step over the '
-            "previous value, paired replication by replication (same random numbers), with its 95% interval.</p>"
-            '<table><tr><th class="l">parameter</th><th>value</th><th>gain (t/yr)</th><th>95% interval</th>'
-            "<th>growing</th><th>saturated</th><th>saturation point</th></tr>" + "".join(rows) + "</table>")
+    return ('<h2 id="gains">Paired gains</h2><p class="muted">What each step buys over the previous value on '
+            "each KPI judged (tonnes gained; days or hours saved), paired replication by replication (same "
+            "random numbers), with its interval; a step grows, is flat (buys less than the threshold) or is "
+            "unclear (not enough replications to tell).</p>"
+            '<table><tr><th class="l">parameter</th><th class="l">KPI</th><th>value</th><th>gain</th>'
+            "<th>interval</th><th>step</th><th>saturated</th><th>saturation point</th></tr>"
+            + "".join(rows) + "</table>")
 
 
 def _runs(sw, info: dict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
@@ -54,15 +54,31 @@ SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_y
 _YAML_TYPE = {"str": "text", "int": "number", "float": "number", "bool": "true/false", "list": "list"}
 
 
-def _read_mapping(path: Path, shown: str) -> dict:
-    if not path.exists():
-        raise ScenarioError(shown, "", "file not found")
-    if path.is_dir():
-        raise ScenarioError(shown, "", "is a directory, not a scenario file")
+# A scenario with its parents is at most this much text: the 2024 baseline is 50 KB, and the YAML parser
+# reads about 0.25 MB a second (a device such as /dev/zero, or a log file named by mistake, is never read
+# to its end).
+MAX_SCENARIO_BYTES = 2**20
+# Files in one chain of `extends` (the shipped studies use 2).
+MAX_EXTENDS = 16
+
+
+def _read_mapping(path: Path, shown: str, budget: int) -> tuple[dict, int]:
+    """The mapping in one scenario file and its size, reading at most `budget` bytes of it."""
     try:
-        raw = path.read_bytes()
+        if not path.exists():
+            raise ScenarioError(shown, "", "file not found")
+        if path.is_dir():
+            raise ScenarioError(shown, "", "is a directory, not a scenario file")
+        with path.open("rb") as f:
+            raw = f.read(budget + 1)
     except OSError as exc:
         raise ScenarioError(shown, "", f"cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:   # a path with a NUL byte in it
+        raise ScenarioError(shown, "", f"not a usable file name ({exc})") from None
+    if len(raw) > budget:
+        whole = "" if budget == MAX_SCENARIO_BYTES else " (with the files that extend it)"
+        raise ScenarioError(shown, "", f"more than {MAX_SCENARIO_BYTES // 2**20} MiB of text{whole}: not a "
+                                       "scenario file (the shipped ones are at most 50 KB)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -82,7 +98,7 @@ def _read_mapping(path: Path, shown: str) -> dict:
     if not isinstance(data, dict):
         kind = _YAML_TYPE.get(type(data).__name__, type(data).__name__)
         raise ScenarioError(shown, "", f"the top level must be a mapping of fields (name: value), not a {kind}")
-    return data
+    return data, len(raw)
 
 
 def merge(parent: dict, child: dict) -> dict:
@@ -101,25 +117,113 @@ def merge(parent: dict, child: dict) -> dict:
     return out
 
 
-def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict:
-    """The scenario as a plain mapping with `extends:` resolved (the key itself removed)."""
+class Family(NamedTuple):
+    """A scenario file and the parents it extends, the file the user named first: each as it was written
+    (shown as the path it was reached by) and its mapping without `extends`."""
+
+    files: tuple[str, ...]
+    data: tuple[dict, ...]
+
+    def merged(self) -> dict:
+        """The scenario as one mapping: each file laid over the one it extends."""
+        out: dict = {}
+        for data in reversed(self.data):
+            out = merge(out, data)
+        return out
+
+    def blame(self, exc: ScenarioError, overrides: list[str] = ()) -> ScenarioError:
+        """`exc`, a value found wrong in the merged scenario, moved to the parent file that wrote it (the one
+        holding the longest part of its path), unless the user's file or an override wrote it.
+
+        Only a value wrong in itself (a type, a range: `exc.keys` known) is moved: a cross-check between
+        fields (a route that finds no vessel for its cargo) stays with the file the user named."""
+        keys = exc.keys
+        if not keys or len(self.files) == 1 or any(_overlaps(keys, _override_keys(o)) for o in overrides):
+            return exc
+        depths = [_depth(data, keys) for data in self.data]
+        best = max(range(len(depths)), key=lambda i: (depths[i], -i))
+        if best == 0 or depths[best] == 0:
+            return exc
+        return ScenarioError(self.files[best], exc.path, exc.problem, override=exc.override,
+                             grid_point=exc.grid_point, reached_from=self.files[:best], keys=keys)
+
+
+def read_family(path: str | Path) -> Family:
+    """The file at `path` and its parents through `extends`: every file read once, at most MAX_EXTENDS of
+    them and MAX_SCENARIO_BYTES in all. A fault in a parent names the parent, reached from the user's file."""
     path = Path(path)
-    shown = str(path)
-    resolved = path.resolve()
-    if resolved in _chain:
-        cycle = " -> ".join(str(p) for p in (*_chain, resolved))
-        raise ScenarioError(shown, "extends", f"cycle of extends: {cycle}")
-    data = _read_mapping(path, shown)
-    parent_ref = data.pop("extends", None)
-    if parent_ref is None:
-        return data
-    if not isinstance(parent_ref, str):
-        raise ScenarioError(shown, "extends", "must be the path of a scenario file")
-    parent_path = path.parent / parent_ref
-    if not parent_path.exists():
-        raise ScenarioError(shown, "extends", f"parent scenario not found: {parent_path}")
-    parent = load_raw(parent_path, (*_chain, resolved))
-    return merge(parent, data)
+    files: list[str] = []
+    datas: list[dict] = []
+    seen: list[Path] = []
+    budget = MAX_SCENARIO_BYTES
+    while True:
+        shown = str(path)
+        try:
+            data, size = _read_mapping(path, shown, budget)
+        except ScenarioError as exc:
+            raise exc.through(tuple(files)) if files else exc from None
+        budget -= size
+        files.append(shown)
+        datas.append(data)
+        seen.append(path.resolve())
+        parent_ref = data.pop("extends", None)
+        if parent_ref is None:
+            return Family(tuple(files), tuple(datas))
+        path = _parent(path, parent_ref, seen, files)
+
+
+def _parent(path: Path, ref, seen: list[Path], files: list[str]) -> Path:
+    """The parent a file's `extends: ref` names; refused if it is not a file, closes a cycle, or makes the
+    chain too long (the fault of the chain, so the user's file is named)."""
+    def fault(problem: str) -> ScenarioError:
+        exc = ScenarioError(files[-1], "extends", problem)
+        return exc.through(tuple(files[:-1])) if len(files) > 1 else exc
+
+    if not isinstance(ref, str) or not ref:
+        raise fault("must be the path of a scenario file")
+    parent = path.parent / ref
+    try:
+        found, resolved = parent.is_file() or parent.exists(), parent.resolve()
+    except (OSError, ValueError, RuntimeError) as exc:    # a NUL byte, a name too long, a symlink loop
+        raise fault(f"not a usable path ({exc})") from None
+    if not found:
+        raise fault(f"parent scenario not found: {parent}")
+    if resolved in seen:
+        cycle = " -> ".join(str(p) for p in (*seen, resolved))
+        raise ScenarioError(files[0], "extends", f"cycle of extends: {cycle}")
+    if len(files) >= MAX_EXTENDS:
+        raise ScenarioError(files[0], "extends", f"a chain of more than {MAX_EXTENDS} files, each extending the "
+                            f"next ({files[0]} -> {files[1]} -> … -> {files[-1]} -> {parent} …): make it shorter")
+    return parent
+
+
+def load_raw(path: str | Path) -> dict:
+    """The scenario as a plain mapping with `extends:` resolved (the key itself removed)."""
+    return read_family(path).merged()
+
+
+def _override_keys(text: str) -> tuple:
+    return tuple(text.partition("=")[0].strip().split("."))
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    """Whether one path lies within the other."""
+    n = min(len(a), len(b))
+    return n > 0 and a[:n] == b[:n]
+
+
+def _depth(data, keys: tuple) -> int:
+    """How many of `keys`, from the first, `data` holds."""
+    n = 0
+    for key in keys:
+        if isinstance(data, dict) and key in data:
+            data = data[key]
+        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+        else:
+            break
+        n += 1
+    return n
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -186,7 +290,7 @@ def validate(data: dict, shown: str) -> Scenario:
         more = len(errors) - 1
         if more:
             msg += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ScenarioError(shown, format_path(loc), msg) from None
+        raise ScenarioError(shown, format_path(loc), msg, keys=loc) from None
     problems = check_network(scenario) or economics_problems(scenario)   # prices need the routes: a sound network
     if problems:
         path, msg = problems[0]
@@ -276,6 +380,9 @@ def _user_path(data: Any, loc: tuple, keep_last: bool) -> tuple:
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> tuple[Scenario, dict]:
     """Load, resolve and validate a scenario file. Returns the typed scenario and the resolved mapping."""
     shown = str(path)
-    data = load_raw(path)
-    data = apply_overrides(data, overrides or [], shown)
-    return validate(data, shown), data
+    family = read_family(path)
+    data = apply_overrides(family.merged(), overrides or [], shown)
+    try:
+        return validate(data, shown), data
+    except ScenarioError as exc:
+        raise family.blame(exc, overrides or []) from None

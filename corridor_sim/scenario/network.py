@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .graph import LinkGraph, NoPath
-from .schema import PipelineLink, RailLink, RoadLink, Scenario, SeaLink, consignment_size
+from .flows import consignment_size
+from .schema import PipelineLink, RailLink, RoadLink, Scenario, SeaLink
 from .sea import CARRIED, carries, line_capacity
+from .workload import workload_problems
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
         if fleet.vessels > MAX_VESSELS:
             problems.append((f"fleets.{fid}.vessels", f"{fleet.vessels:,} vessels: at most {MAX_VESSELS:,} "
                              "in one fleet (each is simulated on its own)"))
-    problems.extend(_work_problems(scenario))
+    problems.extend(workload_problems(scenario))   # the run's events and memory against its limits
     for did, d in scenario.disruptions.items():
         reason = disruption_target_problem(scenario, d.target)
         if reason:
@@ -304,22 +306,6 @@ def check_network(scenario: Scenario) -> list[tuple[str, str]]:
 
 
 MAX_VESSELS = 10_000
-MAX_CONSIGNMENTS = 50_000_000   # a 20-year run of the 2024 baseline makes 162,668
-
-
-def _work_problems(scenario: Scenario) -> list[tuple[str, str]]:
-    """A demand or a horizon that would take days to simulate is a typo (1e10 t/yr, 1e6 days)."""
-    years = (scenario.warmup_days + scenario.horizon_days) / 365.0
-    per_flow = {f: flow.tonnes_per_year / consignment_size(flow)["tonnes"] * years
-                for f, flow in scenario.flows.items()}
-    total = sum(per_flow.values())
-    if total <= MAX_CONSIGNMENTS:
-        return []
-    worst = max(per_flow, key=per_flow.get)
-    return [(f"flows.{worst}.tonnes_per_year",
-             f"the demand makes {total:,.0f} consignments over the run ({years:,.1f} years), more than "
-             f"{MAX_CONSIGNMENTS:,} (days of simulation): check the units, or use larger consignments "
-             "or a shorter horizon")]
 
 
 def disruption_target_problem(scenario: Scenario, target: str) -> str | None:
@@ -372,8 +358,8 @@ def _check_fit(scenario: Scenario, fname: str, legs: list[Leg]) -> list[tuple[st
 def _line_problems(scenario: Scenario, lid: str, link: SeaLink) -> list[tuple[str, str]]:
     """A draft needs the depth of both ports, and enough of it to load anything at all."""
     fleet = scenario.fleets[link.fleet]
-    if fleet.draft is None:
-        return []
+    if fleet.draft is None or not all(p in scenario.nodes for p in (link.from_, link.to)):
+        return []   # an unknown port is reported as such
     shallow = [p for p in (link.from_, link.to) if p in scenario.nodes and scenario.nodes[p].depth_m is None]
     if shallow:
         return [(f"nodes.{shallow[0]}.depth_m", f"fleet '{link.fleet}' has a draft: its ports need depth_m "

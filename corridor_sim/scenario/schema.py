@@ -11,17 +11,18 @@ path.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from .costs import Costs
 from .display import Displayed, Drawn
-from .durations import Duration
+from .durations import Duration, Hours, PositiveHours
 from .emissions import Emissions
+from .flows import Flow
 from .groups import FlowGroup
-from .types import Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Strict, Whole
+from .limits import Limits
+from .types import CalendarDate, Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Seed, Strict
 
 
 # --------------------------------------------------------------------------
@@ -66,7 +67,7 @@ class TrainFormation(Strict):
     """Trains are formed from waiting consignments: by size, with a maximum wait."""
 
     max_wagons: PositiveInt = 57          # R12: 41-57 wagons per container train
-    max_wait_hours: PositiveFloat = 48.0
+    max_wait_hours: PositiveHours = 48.0
 
 
 Unit = Literal["wagons", "teu", "tonnes", "lane_metres"]
@@ -79,7 +80,7 @@ class BerthGroup(Strict):
     count: PositiveInt
     rate_per_hour: PositiveFloat = Field(description="Units (wagons, TEU, tonnes or lane metres) handled per hour "
                                                      "per berth.")
-    fixed_hours: NonNegativeFloat = Field(default=0.0, description="Mooring, documents, ramp set-up per call.")
+    fixed_hours: Hours = Field(default=0.0, description="Mooring, documents, ramp set-up per call.")
 
 
 class Weather(Strict):
@@ -94,10 +95,10 @@ class Weather(Strict):
     """
 
     closed_share_by_month: Annotated[list[Annotated[Number, Field(ge=0, lt=1)]], Field(min_length=12, max_length=12)]
-    mean_closure_hours: PositiveFloat
-    min_closure_hours: NonNegativeFloat = Field(
+    mean_closure_hours: PositiveHours
+    min_closure_hours: Hours = Field(
         default=6.0, description="Shortest closure (assumption: a storm closure lasts at least a watch).")
-    min_open_hours: NonNegativeFloat = Field(
+    min_open_hours: Hours = Field(
         default=6.0, description="Shortest open spell (assumption: a vessel needs about six hours to leave).")
 
     @model_validator(mode="after")
@@ -181,8 +182,8 @@ class Timetable(Strict):
     """Departures from a line's `from` port at offset, offset + every, offset + 2 every, ...; from its
     other end half a period later. A vessel sails at its slot with what is aboard."""
 
-    every_hours: PositiveFloat
-    offset_hours: NonNegativeFloat = 0.0
+    every_hours: PositiveHours
+    offset_hours: Hours = 0.0
 
 
 class SeaLink(Drawn):
@@ -274,7 +275,7 @@ class Fleet(Displayed):
                                  "on the Caspian).")
     draft: Draft | None = Field(default=None, description="With the ports' depth_m, the share usable on each line.")
     crossing_hours: Duration
-    max_wait_hours: PositiveFloat
+    max_wait_hours: PositiveHours
     timetable: Timetable | None = None
     dispatch: Literal["most_cargo", "fixed_shares"] = Field(
         default="most_cargo", description="Where a vessel goes when several lines meet at its port: the line with "
@@ -305,147 +306,6 @@ UNITS = ("wagons", "teu", "tonnes", "lane_metres")
 
 
 # --------------------------------------------------------------------------
-# Demand flows
-# --------------------------------------------------------------------------
-
-
-class RouteOption(Strict):
-    """One way a flow can go: waypoints, and its share when shares are fixed."""
-
-    via: list[Identifier]
-    share: Annotated[Number, Field(ge=0, le=1)] | None = None
-
-
-class EmptyReturn(Strict):
-    """The flow's wagons, containers or trucks come back empty across each sea line it crosses, taking deck
-    space: `share` of them, back at the port they were unloaded at after the time the loaded ones took from
-    there to the destination, twice (there and back), plus `turnaround_hours` to unload."""
-
-    share: Annotated[Number, Field(ge=0, le=1)] = 1.0
-    turnaround_hours: NonNegativeFloat = 24.0
-
-
-class _FlowBase(Displayed):
-    origin: Identifier
-    destination: Identifier
-    group: str | None = Field(
-        default=None,
-        description="A label for reporting transit times over several flows (e.g. china_baku, china_europe).",
-    )
-    route: list[Identifier] | None = Field(
-        default=None,
-        description="Waypoints from origin to destination; the path between waypoints is the shortest by distance.",
-    )
-    routes: list[RouteOption] | None = Field(
-        default=None,
-        description="Alternative routes (instead of `route`), chosen per consignment by `route_choice`.",
-    )
-    route_choice: Literal["fixed_shares", "least_expected_time"] = "fixed_shares"
-    promised_days: PositiveFloat | None = Field(default=None, description="Transit promised, from leaving the origin.")
-    tonnes_per_year: PositiveFloat
-    seasonality: Annotated[list[NonNegativeFloat], Field(min_length=12, max_length=12)] = Field(
-        default_factory=lambda: [1.0] * 12,
-        description="Relative weight of each calendar month, January first; normalised to a mean of 1.",
-    )
-    arrivals: Literal["poisson", "regular"] = "poisson"
-    empty_return: EmptyReturn | None = None
-    background: bool = Field(
-        default=False, description="Traffic of other routes on the corridor's elements (the Turkmenbashi-Alat line, "
-                                   "trucks of other trades): simulated, but not counted in the corridor's tonnes.")
-
-    @field_validator("seasonality")
-    @classmethod
-    def _some_weight(cls, v: list[float]) -> list[float]:
-        if sum(v) <= 0:
-            raise ValueError("at least one month needs a positive weight")
-        return v
-
-    @model_validator(mode="after")
-    def _one_way_of_routing(self):
-        if self.route is not None and self.routes is not None:
-            raise ValueError("give either route or routes, not both")
-        if self.routes is not None:
-            if len(self.routes) < 1:
-                raise ValueError("routes needs at least one option")
-            shares = [r.share for r in self.routes]
-            if self.route_choice == "fixed_shares":
-                if any(x is None for x in shares):
-                    raise ValueError("with route_choice fixed_shares, every route option needs a share")
-                if abs(sum(shares) - 1.0) > 1e-6:
-                    raise ValueError(f"route shares must add up to 1 (they add up to {sum(shares):g})")
-        return self
-
-    def route_options(self) -> list[tuple[list[str], float]]:
-        """(waypoints, share) of each way this flow can go."""
-        if self.routes is None:
-            return [(list(self.route or []), 1.0)]
-        return [(list(r.via), r.share if r.share is not None else 1.0 / len(self.routes)) for r in self.routes]
-
-
-# K10: ASCO's ferry tariff is for wagons of up to 15 m (x1.2 longer): the standard length on a ferry deck.
-WAGON_METRES = 15.0
-
-
-class ContainerFlow(_FlowBase):
-    """Blocks of containers; `consignment_teu` TEU per consignment, on flat wagons by rail."""
-
-    cargo: Literal["container"]
-    tonnes_per_teu: PositiveFloat
-    consignment_teu: PositiveFloat
-    teu_per_wagon: PositiveFloat = 2.0
-    metres_per_wagon: PositiveFloat = WAGON_METRES
-
-
-class WagonloadFlow(_FlowBase):
-    """Conventional wagon groups (grain, metals, cotton); `consignment_wagons` wagons each."""
-
-    cargo: Literal["wagonload"]
-    tonnes_per_wagon: PositiveFloat
-    consignment_wagons: PositiveInt
-    metres_per_wagon: PositiveFloat = WAGON_METRES
-
-
-class LiquidBulkFlow(_FlowBase):
-    """Oil and other liquid bulk, in parcels of `consignment_tonnes`; tank wagons where it goes by rail."""
-
-    cargo: Literal["liquid_bulk"]
-    consignment_tonnes: PositiveFloat
-    tonnes_per_wagon: PositiveFloat = 60.0
-    metres_per_wagon: PositiveFloat = WAGON_METRES
-
-
-class RoadFlow(_FlowBase):
-    """Trucks and semi-trailers: `consignment_vehicles` road vehicles each, by road and on ro-ro ferries."""
-
-    cargo: Literal["road"]
-    tonnes_per_vehicle: PositiveFloat
-    consignment_vehicles: PositiveInt = 1
-    metres_per_vehicle: PositiveFloat = Field(default=16.5, description="Deck length of one vehicle "
-                                                                         "(assumption: a tractor and semi-trailer).")
-
-
-Flow = Annotated[Union[ContainerFlow, WagonloadFlow, LiquidBulkFlow, RoadFlow], Field(discriminator="cargo")]
-RAIL_CARGO = (ContainerFlow, WagonloadFlow, LiquidBulkFlow)
-
-
-def consignment_size(flow: ContainerFlow | WagonloadFlow | LiquidBulkFlow | RoadFlow) -> dict[str, float]:
-    """Tonnes, TEU, wagons, road vehicles and deck lane metres of one consignment of a flow."""
-    if isinstance(flow, RoadFlow):
-        vehicles = float(flow.consignment_vehicles)
-        return {"tonnes": vehicles * flow.tonnes_per_vehicle, "teu": 0.0, "wagons": 0.0, "vehicles": vehicles,
-                "lane_metres": vehicles * flow.metres_per_vehicle}
-    if isinstance(flow, ContainerFlow):
-        tonnes, teu, wagons = flow.consignment_teu * flow.tonnes_per_teu, flow.consignment_teu, \
-            flow.consignment_teu / flow.teu_per_wagon
-    elif isinstance(flow, WagonloadFlow):
-        tonnes, teu, wagons = flow.consignment_wagons * flow.tonnes_per_wagon, 0.0, float(flow.consignment_wagons)
-    else:
-        tonnes, teu, wagons = flow.consignment_tonnes, 0.0, flow.consignment_tonnes / flow.tonnes_per_wagon
-    return {"tonnes": tonnes, "teu": teu, "wagons": wagons, "vehicles": 0.0,
-            "lane_metres": wagons * flow.metres_per_wagon}
-
-
-# --------------------------------------------------------------------------
 # The scenario
 # --------------------------------------------------------------------------
 
@@ -461,8 +321,8 @@ class RollingStockPool(Strict):
 
 
 class ClosureWindow(Strict):
-    start: dt.date
-    end: dt.date
+    start: CalendarDate
+    end: CalendarDate
 
     @model_validator(mode="after")
     def _ordered(self) -> "ClosureWindow":
@@ -483,8 +343,8 @@ class Disruption(Strict):
 
     target: str
     closures: list[ClosureWindow] = Field(default_factory=list)
-    mtbf_hours: PositiveFloat | None = Field(default=None, description="Mean time between failures, per server.")
-    mttr_hours: PositiveFloat | None = Field(default=None, description="Mean time to repair.")
+    mtbf_hours: PositiveHours | None = Field(default=None, description="Mean time between failures, per server.")
+    mttr_hours: PositiveHours | None = Field(default=None, description="Mean time to repair.")
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> "Disruption":
@@ -501,10 +361,10 @@ class Scenario(Strict):
     extends: str | None = Field(default=None, description="Path of a parent scenario, relative to this file.")
     name: Identifier
     description: str = ""
-    start_date: dt.date = Field(description="Calendar date at simulated hour 0 (the start of the warm-up).")
+    start_date: CalendarDate = Field(description="Calendar date at simulated hour 0 (the start of the warm-up).")
     warmup_days: NonNegativeFloat = Field(description="Simulated before statistics start.")
     horizon_days: PositiveFloat = Field(description="Length of the measured window, after the warm-up.")
-    seed: Annotated[Whole, Field(ge=0)]
+    seed: Seed = Field(description="Master seed of the run's random streams: a whole number in [0, 2**63).")
     default_train_formation: TrainFormation = Field(
         default=TrainFormation(),
         description="Used where a node forming trains has no `train_formation` of its own.",
@@ -515,10 +375,14 @@ class Scenario(Strict):
     flows: Annotated[dict[Identifier, Flow], Field(min_length=1)]
     rolling_stock: dict[Identifier, RollingStockPool] = Field(default_factory=dict)
     disruptions: dict[Identifier, Disruption] = Field(default_factory=dict)
-    dwell_factor: PositiveFloat = Field(
+    dwell_factor: Annotated[Number, Field(gt=0, le=1000)] = Field(
         default=1.0,
         description="Multiplies every station's dwell (customs, documents): 0.5 studies paperless, simplified transit.",
     )
     groups: dict[Identifier, FlowGroup] = Field(default_factory=dict, description="Flow groups' promised transit.")
     costs: Costs | None = Field(default=None, description="Tariffs, fees and the value of time (generalised cost).")
     emissions: Emissions | None = Field(default=None, description="CO2e factors (ISO 14083, GLEC).")
+    limits: Limits = Field(
+        default=Limits(),
+        description="How much work a run may take before it is refused as a typo: raise them for a real long study.",
+    )
