@@ -53,8 +53,8 @@ COMMANDS = {
                                                         "table (README 'Findings')."),
     "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "
                                           "numbers: what each lever buys."),
-    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications or sweep "
-                                          "DIRECTORY."),
+    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications, sweep or "
+                                          "levers DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "
                                  "to --out."),
     "schema": Command("scenario", "schema", "Print the JSON Schema of scenario files (for editors)."),
