@@ -61,7 +61,7 @@ LEVER_DIR = re.compile(r"lever-\d{3,}")   # a lever's directory (by index)
 
 # `corridor-sim export`: a workbook (one sheet per table), or a folder of CSV files with its manifest
 EXPORT_TABLES = ("kpis", "flows", "resources", "bottlenecks", "links", "nodes", "levers", "market",   # a run
-                 "grid", "saturation", "runs")                                                        # a sweep
+                 "grid", "saturation", "runs", "gains")                                # a sweep; a levers experiment
 EXPORT_MANIFEST = "export.json"      # in a --csv folder: what wrote it, from what, and its files
 EXPORT_CSV_FILES = frozenset({EXPORT_MANIFEST, *(f"{t}.csv" for t in EXPORT_TABLES)})
 

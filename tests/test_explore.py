@@ -132,3 +132,15 @@ def test_a_sweep_opens_as_its_grid_and_saturation(tmp_path):
     assert opened.sweep is not None and "sweep" in opened.title
     view = sweep_view(opened.sweep)
     assert "fleets.ferries.vessels" in str(view[4])
+
+
+def test_a_levers_directory_opens_as_its_base_with_its_levers_ranked(tmp_path):
+    from corridor_sim.cli import main
+    from corridor_sim.explore.pages import levers_tried
+
+    out = tmp_path / "levers"
+    main(["levers", str(MINI), "--out", str(out), "--replications", "2", "--top", "1", "--quiet"])
+    opened = open_directory(out)
+    assert opened.run.is_replications and opened.levers is not None
+    shown = str(levers_tried(opened.levers.info))
+    assert all(lever["lever"] in shown for lever in opened.levers.info["levers"])

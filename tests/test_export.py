@@ -107,3 +107,17 @@ def test_export_needs_a_run_directory_and_a_target(run_dir, tmp_path, capsys):
     assert code == 2 and "no such directory" in output and not (tmp_path / "t").exists()
     code, output = invoke("export", run_dir, "--excel", tmp_path / "book.csv", capsys=capsys)
     assert code == 2 and ".xlsx" in output
+
+
+def test_a_levers_directory_exports_its_base_its_levers_ranked_and_their_gains(tmp_path):
+    out = tmp_path / "levers"
+    assert invoke("levers", MINI, "--out", out, "--replications", "2", "--top", "1", "--quiet")[0] == 0
+    assert invoke("export", out, "--csv", tmp_path / "t")[0] == 0
+    info = json.loads((out / "levers.json").read_text())
+    levers = pd.read_csv(tmp_path / "t" / "levers.csv")
+    assert levers.id.tolist() == [lever["id"] for lever in info["levers"]]
+    assert levers.gain_tonnes_per_year.tolist() == pytest.approx(
+        [lever["gain_tonnes_per_year"]["mean"] for lever in info["levers"]])
+    kpis = pd.read_csv(tmp_path / "t" / "kpis.csv").set_index("kpi")
+    assert kpis.loc["delivered_tonnes_per_year", "value"] == pytest.approx(info["base"]["delivered_tonnes_per_year"]["mean"])
+    assert len(pd.read_csv(tmp_path / "t" / "gains.csv")) == len(pd.read_parquet(out / "gains.parquet"))

@@ -16,8 +16,8 @@ import dash
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..layout import SATURATION, SUMMARY_TABLE, SWEEP
-from ..rundir import NotARunDirectory, RunData, SweepDirectory, load_run
+from ..layout import LEVERS, SATURATION, SUMMARY_TABLE, SWEEP
+from ..rundir import LeversDirectory, NotARunDirectory, RunData, SweepDirectory, load_run
 from . import pages, views
 from .levers import Runs, lever_choices, overrides
 
@@ -31,9 +31,12 @@ class Opened:
     path: Path
     run: RunData | None = None
     sweep: SweepDirectory | None = None
+    levers: LeversDirectory | None = None   # a levers directory: `run` is its base (replications)
 
     @property
     def title(self) -> str:
+        if self.levers is not None:
+            return f"{self.run.name} (levers: base and {len(self.levers.info.get('levers') or [])} levers) — {self.path}"
         if self.run is not None:
             kind = f"{self.run.n_replications} replications" if self.run.is_replications else "run"
             return f"{self.run.name} ({kind}) — {self.path}"
@@ -41,10 +44,14 @@ class Opened:
 
 
 def open_directory(path) -> Opened:
-    """A run, replications or sweep directory, read through `rundir` (NotARunDirectory: one line why not)."""
+    """A run, replications, sweep or levers directory, read through `rundir` (NotARunDirectory: one line
+    why not). A levers directory shows its base, and the levers it tried ranked."""
     path = Path(path)
     if (path / SWEEP).is_file():
         return Opened(path, sweep=SweepDirectory.read(path))
+    if (path / LEVERS).is_file():
+        levers = LeversDirectory.read(path)
+        return Opened(path, run=load_run(path / levers.info["base"]["dir"]), levers=levers)
     return Opened(path, run=load_run(path))
 
 
@@ -66,6 +73,7 @@ def make_app(directories: list[Opened]) -> dash.Dash:
         ], style={"display": "flex", "gap": "12px", "alignItems": "flex-start"}),
         html.Div([dcc.Graph(id="monthly", style={"flex": "1"}), dcc.Graph(id="transit", style={"flex": "1"})],
                  style={"display": "flex", "gap": "12px"}),
+        html.Div(id="levers-table"),
         html.H3("Ranked bottlenecks"), html.Div(id="bottlenecks"),
         dcc.Store(id="job"), dcc.Interval(id="poll", interval=POLL_MS, disabled=True),
     ], style={"fontFamily": "sans-serif", "margin": "10px 16px"})
@@ -76,7 +84,7 @@ def make_app(directories: list[Opened]) -> dash.Dash:
                   Output("lever-berth", "options"), Output("lever-berth", "value"),
                   Output("lever-station", "options"), Output("lever-station", "value"),
                   Output("lever-timetable", "options"), Output("lever-timetable", "value"),
-                  Input("run-choice", "value"))
+                  Output("levers-table", "children"), Input("run-choice", "value"))
     def show(key):
         opened = by_key[key]
         if opened.run is None:
@@ -87,7 +95,7 @@ def make_app(directories: list[Opened]) -> dash.Dash:
         return (pages.cards(views.kpi_cards(data)), views.corridor_map(data), views.monthly_figure(data),
                 views.transit_figure(data), pages.table(views.bottleneck_rows(data)), {},
                 choices["fleet"], firsts[0], choices["berths"], firsts[1], choices["dwell"], firsts[2],
-                choices["timetable"], firsts[3])
+                choices["timetable"], firsts[3], pages.levers_tried(opened.levers.info) if opened.levers else [])
 
     @app.callback(Output("job", "data"), Output("poll", "disabled"), Output("progress", "children"),
                   Input("run-button", "n_clicks"),
@@ -133,7 +141,7 @@ def sweep_view(sweep: SweepDirectory):
                      pages.table(sat.round(3).to_dict("records"))])
     empty = go.Figure()
     hidden = {"display": "none"}
-    return ([], empty, empty, empty, body, hidden, [], None, [], None, [], None, [], None)
+    return ([], empty, empty, empty, body, hidden, [], None, [], None, [], None, [], None, [])
 
 
 def find_directories(paths: list[Path]) -> list[Opened]:

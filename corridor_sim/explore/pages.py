@@ -92,3 +92,16 @@ def comparison(base_cards: list[dict], lever_cards: list[dict], changes: dict, b
                      html.P("Same seed as the base: the difference is the levers', not chance's (one run each; "
                             "for intervals run replications from the command line).", style={"fontSize": "12px"}),
                      html.Div("changed:", style={"fontSize": "12px"}), html.Ul(changed, style={"fontSize": "12px"})])
+
+
+def levers_tried(info: dict) -> html.Div:
+    """A levers directory's levers, ranked as levers.json ranks them: what each buys in tonnes (with its
+    paired 95% interval) and in days, and whether the gain is real (its interval excludes 0)."""
+    rows = []
+    for lever in info.get("levers") or []:
+        gain = lever.get("gain_tonnes_per_year") or {}
+        low, high = (gain.get("ci95") or [None, None])[:2]
+        rows.append({"rank": lever.get("rank"), "lever": lever.get("lever"),
+                     "t/yr gained": number(gain.get("mean")), "95% interval": f"{number(low)} – {number(high)}",
+                     "real": "yes" if lever.get("real") else "no (noise)", "buys": ", ".join(lever.get("buys") or [])})
+    return html.Div([html.H3("Levers tried (against the base, same random numbers)"), table(rows)])

@@ -10,7 +10,8 @@ names beside the ids (`analysis.labels`):
     links, nodes the network with its results, as network.geojson holds it (`geo.network`)
     levers, market  where the summary holds them (tables of the levers and market analyses)
 
-A sweep gives its grid (`summary.parquet`), its saturation verdicts and its runs instead.
+A sweep gives its grid (`summary.parquet`), its saturation verdicts and its runs instead; a levers
+directory its base's tables, its levers ranked (`levers`) and the tidy table of their gains (`gains`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from ..analysis.labels import label, resource_labels
 from ..analysis.links import link_tonnes, node_tonnes
 from ..analysis.values import ci95, value
 from ..geo.network import network_geojson
-from ..layout import RUNS, SATURATION, SUMMARY_TABLE, SWEEP
-from ..rundir import NotARunDirectory, RunData, SweepDirectory, load_run, read_table
+from ..layout import GAINS, LEVERS, RUNS, SATURATION, SUMMARY_TABLE, SWEEP
+from ..rundir import LeversDirectory, NotARunDirectory, RunData, SweepDirectory, load_run, read_table
 
 KPI_KEYS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year",
             "background_tonnes_per_year")
@@ -33,8 +34,13 @@ OPTIONAL_TABLES = ("levers", "market")   # summary sections other analyses add, 
 
 def export_tables(source) -> dict[str, pd.DataFrame]:
     """The tables of a run or replications directory (or RunResult), or of a sweep directory, by sheet name."""
-    if not isinstance(source, (str, Path)) or not (Path(source) / SWEEP).is_file():
+    directory = Path(source) if isinstance(source, (str, Path)) else None
+    if directory is None or not ((directory / SWEEP).is_file() or (directory / LEVERS).is_file()):
         return run_tables(load_run(source))
+    if (directory / LEVERS).is_file():
+        levers = LeversDirectory.read(source)
+        tables = run_tables(load_run(levers.path / levers.info["base"]["dir"]))
+        return tables | {"levers": lever_table(levers.info), "gains": read_table(levers.path, GAINS)}
     sweep = SweepDirectory.read(source)
     return {"grid": sweep.table(SUMMARY_TABLE), "saturation": sweep.table(SATURATION),
             "runs": read_table(sweep.path, RUNS)}
@@ -119,6 +125,21 @@ def bottleneck_table(summary: dict, scenario: dict) -> pd.DataFrame:
              "occupancy": value(b.get("occupancy")), "wait_share": value(b.get("wait_share")),
              "share_of_transit_time": value(b.get("share_of_transit_time")), "reason": b.get("reason")}
             for i, b in enumerate(summary.get("bottlenecks") or [], 1)]
+    return pd.DataFrame(rows)
+
+
+def lever_table(info: dict) -> pd.DataFrame:
+    """A levers directory's levers as levers.json ranks them: what was changed, the tonnes it buys with their
+    paired 95% interval, whether that is real, and what else it buys or costs."""
+    rows = []
+    for lever in info.get("levers") or []:
+        gain = lever.get("gain_tonnes_per_year") or {}
+        low, high = (gain.get("ci95") or [None, None])[:2]
+        rows.append({"rank": lever.get("rank"), "id": lever.get("id"), "lever": lever.get("lever"),
+                     "path": lever.get("path"), "value": lever.get("value"), "base_value": lever.get("base_value"),
+                     "gain_tonnes_per_year": gain.get("mean"), "gain_ci95_low": low, "gain_ci95_high": high,
+                     "real": lever.get("real"), "buys": ", ".join(lever.get("buys") or []),
+                     "costs": ", ".join(lever.get("costs") or [])})
     return pd.DataFrame(rows)
 
 
