@@ -144,3 +144,22 @@ def test_a_levers_directory_opens_as_its_base_with_its_levers_ranked(tmp_path):
     assert opened.run.is_replications and opened.levers is not None
     shown = str(levers_tried(opened.levers.info))
     assert all(lever["lever"] in shown for lever in opened.levers.info["levers"])
+
+
+@NEED_BROWSER
+def test_report_interactive_embeds_the_same_map_and_it_draws_offline(base_dir, browser, tmp_path):
+    from corridor_sim.cli import main
+
+    assert CHROMIUM and DRIVER, "CI must render the report: .ci/run installs chromium and chromium-driver"
+    page = tmp_path / "report.html"
+    main(["report", str(base_dir), "--out", str(page), "--interactive"])
+    started = time.monotonic()
+    browser.get(page.as_uri())
+    hovers = WebDriverWait(browser, 60).until(lambda d: d.execute_script(
+        "const g = document.getElementById('interactive-map');"
+        "return g && g.data ? g.data.flatMap(t => t.hovertext || []) : null;"))
+    assert any("tonnes per year" in h for h in hovers)
+    assert browser.find_elements(By.CSS_SELECTOR, "#interactive-map .scatterlayer .trace")
+    urls = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(u.startswith("file:") or u.startswith("data:") for u in urls), urls
+    print(f"\nreport --interactive: map drawn in {time.monotonic() - started:.1f} s")

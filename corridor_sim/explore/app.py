@@ -92,7 +92,7 @@ def make_app(directories: list[Opened]) -> dash.Dash:
         data = opened.run
         choices = lever_choices(data.scenario)
         firsts = [choices[k][0]["value"] if choices[k] else None for k in ("fleet", "berths", "dwell", "timetable")]
-        return (pages.cards(views.kpi_cards(data)), views.corridor_map(data), views.monthly_figure(data),
+        return (pages.cards(views.kpi_cards(data)), views.interactive_map(data), views.monthly_figure(data),
                 views.transit_figure(data), pages.table(views.bottleneck_rows(data)), {},
                 choices["fleet"], firsts[0], choices["berths"], firsts[1], choices["dwell"], firsts[2],
                 choices["timetable"], firsts[3], pages.levers_tried(opened.levers.info) if opened.levers else [])

@@ -25,7 +25,8 @@ tonnes, queues over time), as each caption says.
 
 One module per picture: `map` (the corridor, with `geodata` under it), `monthly`,
 `transit`, `queues`, `experiments` (sweep curves, comparison bars), `levers` (what each lever buys); `common` holds
-what they share. The numbers they draw come from `corridor_sim.analysis`
+what they share; `placement` puts the map's names where they strike nothing. `interactive` is the map
+as a Plotly figure (the explorer's, and `report --interactive`'s): it needs Plotly, and is not imported here. The numbers they draw come from `corridor_sim.analysis`
 (`links`, `monthly`, `window`), the run from `corridor_sim.rundir`.
 """
 

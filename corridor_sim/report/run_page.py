@@ -40,15 +40,28 @@ FIGURE_NOTES = {
 }
 
 
-def render_report(source, figures: dict | None = None) -> str:
-    """The HTML page of a run directory, a replications directory or a RunResult."""
+def render_report(source, figures: dict | None = None, interactive: bool = False) -> str:
+    """The HTML page of a run directory, a replications directory or a RunResult; `interactive`: with the
+    map as a Plotly figure too (hover, zoom), its script inline (about 4.7 MB more; needs Plotly)."""
     data = load_run(source)
+    live = interactive_section(data) if interactive else ""
     if figures is not None:
-        return _page(data, {name: png_base64(fig) for name, fig in figures.items()})
+        return _page(data, {name: png_base64(fig) for name, fig in figures.items()}, live)
     saved = _saved_pngs(data)
     if saved is not None:
-        return _page(data, saved)
-    return _page(data, {name: png_base64(fig) for name, fig in run_figures(data).items()})
+        return _page(data, saved, live)
+    return _page(data, {name: png_base64(fig) for name, fig in run_figures(data).items()}, live)
+
+
+def interactive_section(data: RunData) -> str:
+    """The interactive map (`plots.interactive`) as a piece of the page, Plotly's script inline: offline."""
+    from ..plots.interactive import interactive_map   # Plotly: only for report --interactive
+
+    figure = interactive_map(data).to_html(full_html=False, include_plotlyjs=True, div_id="interactive-map",
+                                           config={"displaylogo": False})
+    return ('<h3>The corridor, interactive</h3><p class="muted">Hover on a node or on a link\'s midpoint for what '
+            'the run measured there (the properties of network.geojson); drag to zoom, double-click to reset.</p>'
+            + figure)
 
 
 def _saved_pngs(data: RunData) -> dict | None:
@@ -63,7 +76,7 @@ def _saved_pngs(data: RunData) -> dict | None:
     return {f.name: base64.b64encode(f.read_bytes()).decode("ascii") for f in files}
 
 
-def _page(data: RunData, pngs: dict[str, str]) -> str:
+def _page(data: RunData, pngs: dict[str, str], interactive: str = "") -> str:
     s, sc = data.summary, data.scenario
     reps = data.is_replications
     title = f"corridor-sim report: {data.name}"
@@ -92,6 +105,7 @@ def _page(data: RunData, pngs: dict[str, str]) -> str:
         head, note = FIGURE_NOTES.get(name, (name, ""))
         parts.append(figure_html(name.rsplit(".", 1)[0], head, b64, note))
     parts.append(RENDER_CHECK)
+    parts.append(interactive)
     parts.append(_flows(s, sc, reps))
     parts.append(routes)
     parts.append(_resources(s, reps))
