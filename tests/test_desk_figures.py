@@ -227,3 +227,13 @@ def test_compare_plot_shows_mean_beside_p95_labels_the_whisker_and_names_the_sce
     assert ax.get_title(loc="left") == "B = mini_corridor against A = mini_corridor"
     assert str(tmp_path) not in ax.get_title(loc="left")
     assert any(t.startswith("A: scenario mini_corridor") for t in texts(fig))
+
+
+def test_two_resources_of_one_element_say_which_they_are():
+    from corridor_sim.analysis.labels import resource_labels
+
+    scenario = {"nodes": {"alat": {"label": "Alat (Baku)"}}}
+    resources = [{"name": "yard:alat.wagons", "kind": "yard", "element": "nodes.alat.yard", "nodes": ["alat"]},
+                 {"name": "yard:alat.vehicles", "kind": "yard", "element": "nodes.alat.yard", "nodes": ["alat"]}]
+    assert resource_labels(resources, scenario) == {"yard:alat.wagons": "Alat (Baku) yard (wagons)",
+                                                   "yard:alat.vehicles": "Alat (Baku) yard (vehicles)"}

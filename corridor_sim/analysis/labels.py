@@ -65,9 +65,18 @@ def resource_label(resource: dict, scenario: dict) -> str:
 
 def resource_labels(resources: list[dict], scenario: dict) -> dict[str, str]:
     """Every resource's display name by its `name`; two that would read alike (a yard's wagons and TEU,
-    which share their element) keep their own name beside it."""
+    which share their element) say which they are ("Alat (Baku) yard (vehicles)")."""
     shown = {r["name"]: resource_label(r, scenario) for r in resources if "name" in r}
     seen: dict[str, int] = {}
     for text in shown.values():
         seen[text] = seen.get(text, 0) + 1
-    return {name: text if seen[text] == 1 else f"{text} [{name}]" for name, text in shown.items()}
+    told = {name: text if seen[text] == 1 else f"{text} ({_detail(name)})" for name, text in shown.items()}
+    if len(set(told.values())) < len(told):   # still alike: their own names beside
+        told = {name: text if seen[text] == 1 else f"{text} [{name}]" for name, text in shown.items()}
+    return told
+
+
+def _detail(name: str) -> str:
+    """What tells two resources of one element apart: the last part of their names ("yard:alat.vehicles"
+    -> "vehicles"), or the whole name."""
+    return name.rsplit(".", 1)[-1] if "." in name else name
