@@ -126,8 +126,14 @@ def make_app(directories: list[Opened]) -> dash.Dash:
         if job.error:
             return html.Span(f"the run failed: {job.error}", style={"color": "#c00000"}), True, no_update
         base = by_key[job_ref["base"]].run
-        return ("done", True, pages.comparison(views.kpi_cards(base), views.kpi_cards(job.data), job.overrides,
-                                               base.name))
+        base_map = views.interactive_map(base)
+        lever_map = views.interactive_map(job.data, t_per_mm=base_map.layout.meta["t_per_mm"])  # one width scale
+        for fig, title in ((base_map, f"base: {base.name}"), (lever_map, "with the levers")):
+            fig.update_layout(height=380, title={"text": title})
+        maps = html.Div([dcc.Graph(figure=fig, style={"flex": "1"}) for fig in (base_map, lever_map)],
+                        style={"display": "flex", "gap": "8px"})
+        return ("done", True, [pages.comparison(views.kpi_cards(base), views.kpi_cards(job.data), job.overrides,
+                                                base.name), maps])
 
     return app
 

@@ -87,7 +87,8 @@ def interactive_map(data, t_per_mm: float | None = None) -> go.Figure:
     fig.update_xaxes(range=box[:2], showgrid=False, zeroline=False, title="longitude (°E)")
     fig.update_yaxes(range=box[2:], showgrid=False, zeroline=False, title="latitude (°N)",
                      scaleanchor="x", scaleratio=1 / coslat)
-    fig.update_layout(plot_bgcolor=SEA, margin={"l": 40, "r": 10, "t": 30, "b": 40}, height=520,
+    fig.update_layout(meta={"t_per_mm": scale},   # the width scale: another map drawn on it compares with this one
+                      plot_bgcolor=SEA, margin={"l": 40, "r": 10, "t": 30, "b": 40}, height=520,
                       title={"text": f"{data.name}: utilisation (colour) and tonnes (width) per link; hover for "
                                      f"details", "font": {"size": 13}})
     return fig
