@@ -167,3 +167,16 @@ def test_report_interactive_embeds_the_same_map_and_it_draws_offline(base_dir, b
     urls = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert all(u.startswith("file:") or u.startswith("data:") for u in urls), urls
     print(f"\nreport --interactive: map drawn in {time.monotonic() - started:.1f} s")
+
+
+@pytest.mark.parametrize("changes, said", [({"fleets.ferries.vessels": 0}, "fleets.ferries.vessels"),
+                                           ({"flows.wagons_west.tonnes_per_year": 1e15}, "limits")])
+def test_a_lever_value_the_scenario_refuses_ends_its_run_with_the_reason_not_the_explorer(base_dir, changes, said):
+    from corridor_sim.explore.levers import Runs
+
+    scenario = yaml.safe_load((base_dir / "scenario.resolved.yaml").read_text())
+    runs = Runs()
+    job = runs.get(runs.start(scenario, changes))
+    assert job.done.wait(60)
+    assert job.data is None and said in job.error and "\n" not in job.error
+    assert not runs.busy()

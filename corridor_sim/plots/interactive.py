@@ -19,8 +19,10 @@ from ..geo.alignment import link_lines, midpoint, side_by_side
 from ..geo.basemap import load_basemap
 from ..geo.network import network_geojson
 from ..rundir import NotARunDirectory, RunData, load_run
+from .map import default_scale
 
 LAND, SEA, BORDER = "#f3f0e6", "#d5e5f3", "#b9b2a3"
+PX_PER_MM = 96 / 25.4   # CSS pixels: a browser draws 96 to the inch
 NAMED_KINDS = {"port", "origin_terminal", "destination", "hub", "gauge_change"}   # named on the map; the rest on hover
 
 
@@ -47,8 +49,9 @@ def _hover(props: dict) -> str:
 
 
 def interactive_map(data, t_per_mm: float | None = None) -> go.Figure:
-    """The corridor on its ground: links along their paths, coloured by utilisation, as wide as their tonnes;
-    hover on a node or a link (its midpoint) for everything the run measured there."""
+    """The corridor on its ground: links along their paths, coloured by utilisation, as wide as their tonnes
+    (1 mm per `t_per_mm` tonnes a year; default the PNG map's round scale, `map.default_scale`); hover on a
+    node or a link (its midpoint) for everything the run measured there. The scale is in `layout.meta`."""
     data = load_run(data)
     scenario = data.scenario
     links = scenario.get("links") or {}
@@ -62,12 +65,12 @@ def interactive_map(data, t_per_mm: float | None = None) -> go.Figure:
     fig = go.Figure()
     _ground(fig, box)
     drawn = side_by_side(link_lines(scenario), links, spacing=(box[1] - box[0]) / 160)
-    top = max((props[f"links.{lid}"].get("tonnes_per_year") or 0.0 for lid in links), default=0.0) or 1.0
-    scale = t_per_mm or top / 4.0
+    tonnes = {lid: props[f"links.{lid}"].get("tonnes_per_year") or 0.0 for lid in links}
+    scale = t_per_mm or default_scale(tonnes)   # the PNG map's scale: the same tonnes as wide on both
     for lid, line in drawn.items():
         p = props[f"links.{lid}"]
         u = util.get(lid)
-        width = max(1.0, (p.get("tonnes_per_year") or 0.0) / scale * 2.8)
+        width = max(1.0, tonnes[lid] / scale * PX_PER_MM)
         xs, ys = zip(*line)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"width": width, "color": _colour(u),
                                  "dash": "dash" if links[lid].get("mode") == "sea" else "solid"},
@@ -89,8 +92,8 @@ def interactive_map(data, t_per_mm: float | None = None) -> go.Figure:
                      scaleanchor="x", scaleratio=1 / coslat)
     fig.update_layout(meta={"t_per_mm": scale},   # the width scale: another map drawn on it compares with this one
                       plot_bgcolor=SEA, margin={"l": 40, "r": 10, "t": 30, "b": 40}, height=520,
-                      title={"text": f"{data.name}: utilisation (colour) and tonnes (width) per link; hover for "
-                                     f"details", "font": {"size": 13}})
+                      title={"text": f"{data.name}: utilisation (colour) and tonnes (width: 1 mm = {scale / 1e6:g} "
+                                     f"Mt/yr) per link; hover for details", "font": {"size": 13}})
     return fig
 
 
