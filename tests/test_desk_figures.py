@@ -237,3 +237,22 @@ def test_two_resources_of_one_element_say_which_they_are():
                  {"name": "yard:alat.vehicles", "kind": "yard", "element": "nodes.alat.yard", "nodes": ["alat"]}]
     assert resource_labels(resources, scenario) == {"yard:alat.wagons": "Alat (Baku) yard (wagons)",
                                                    "yard:alat.vehicles": "Alat (Baku) yard (vehicles)"}
+
+
+def test_a_countrys_or_seas_name_is_placed_clear_of_the_links_a_nodes_name_may_touch_them():
+    from corridor_sim.plots.placement import CENTRED
+
+    fig = figure(4, 3)
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    fig.draw_without_rendering()
+    placer = Placer(ax)
+    placer.block_line([(0, 5), (10, 5)])          # a link straight through where the name would go
+    assert placer.place("KAZAKHSTAN", 5, 5, 10, CENTRED, clear_of_lines=True)
+    name = ax.texts[-1]
+    fig.draw_without_rendering()
+    box = name.get_window_extent()
+    line_y = ax.transData.transform((5, 5))[1]
+    assert not box.y0 <= line_y <= box.y1        # moved off the line
+    assert placer.place("Port", 5, 5, 8)          # a node's name is not kept off its own links

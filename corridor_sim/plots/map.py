@@ -119,8 +119,9 @@ def corridor_map(data, zoom: bool | tuple = True, t_per_mm: float | None = None)
     fig.suptitle(f"{data.name}: utilisation and tonnes carried per link{rep}", fontsize=13, x=0.01, ha="left")
     run_footnote(fig, data)
     fig.draw_without_rendering()  # the layout first: names are placed in display space
+    drawn_lines = list(lines.values())
     for i, (axis, extent, ring) in enumerate(panels):
-        _names(axis, data, extent, ring and place, overview=box is not None and i == 0)
+        _names(axis, data, extent, ring and place, overview=box is not None and i == 0, lines=drawn_lines)
     return fig
 
 
@@ -243,7 +244,7 @@ def _draw_map(ax, data: RunData, extent, util, tonnes, scale, lines, top, place)
     ax.grid(color="#c9d6e2", lw=0.4)
 
 
-def _names(ax, data: RunData, extent, ring, overview: bool) -> None:
+def _names(ax, data: RunData, extent, ring, overview: bool, lines=()) -> None:
     """The nodes' names (display names), then the countries' and the seas', each where it strikes nothing.
     On the overview above a detail, only the main nodes are named (the detail names the rest); `ring`: where
     the top bottleneck is ringed, kept clear."""
@@ -255,6 +256,8 @@ def _names(ax, data: RunData, extent, ring, overview: bool) -> None:
         placer.block(n["lon"], n["lat"])
     if ring:
         placer.block(*ring, radius=19.0)
+    for line in lines:
+        placer.block_line(line)
     for nid, n in sorted(inside.items(), key=lambda kv: (NODE_RANK.get(kv[1].get("kind"), 3), -kv[1]["lat"])):
         minor = NODE_RANK.get(n.get("kind"), 3) >= 2
         if overview and minor:
@@ -268,8 +271,9 @@ def _names(ax, data: RunData, extent, ring, overview: bool) -> None:
         if la is None or (span > 35 and code in SMALL_COUNTRIES):
             continue
         if x0 < lo < x1 and y0 < la < y1:
-            placer.place(name.upper(), lo, la, 11 if span > 35 else 13, CENTRED, color="#bdb6a5",
-                         fontweight="bold", zorder=1)
+            placer.place(name.upper(), lo, la, 11 if span > 35 else 13, CENTRED, clear_of_lines=True,
+                         color="#bdb6a5", fontweight="bold", zorder=1)
     for sea, lo, la in load_basemap().seas:
         if x0 < lo < x1 and y0 < la < y1:
-            placer.place(sea, lo, la, 8 if span > 35 else 10, CENTRED, color="#5f85ad", style="italic", zorder=1)
+            placer.place(sea, lo, la, 8 if span > 35 else 10, CENTRED, clear_of_lines=True, color="#5f85ad",
+                         style="italic", zorder=1)

@@ -18,8 +18,10 @@ FAR = 22.0  # a second try, farther out: clear of the ring around the top bottle
 AROUND = [((1, 0), "left", "center"), ((0, 1), "center", "bottom"), ((-1, 0), "right", "center"),
           ((0, -1), "center", "top"), ((0.7, 0.7), "left", "bottom"), ((-0.7, -0.7), "right", "top"),
           ((0.7, -0.7), "left", "top"), ((-0.7, 0.7), "right", "bottom")]
-CENTRED = [((0, 0), "center", "center"), ((0, 1.6), "center", "center"), ((0, -1.6), "center", "center"),
-           ((1.6, 0), "center", "center"), ((-1.6, 0), "center", "center")]
+# A country's or a sea's name: on its point, else nearby (in heights of the name) where no link runs.
+CENTRED = [((dx, dy), "center", "center") for dx, dy in ((0, 0), (0, 1.6), (0, -1.6), (1.6, 0), (-1.6, 0),
+                                                         (0, 3.2), (0, -3.2), (3.2, 1.6), (-3.2, 1.6), (3.2, -1.6),
+                                                         (-3.2, -1.6), (0, 4.8), (0, -4.8))]
 
 Box = tuple[float, float, float, float]
 
@@ -40,6 +42,7 @@ class Placer:
 
     ax: object
     taken: list[Box] = field(default_factory=list)
+    lines: list[Box] = field(default_factory=list)   # small boxes along the links: kept clear by `clear_of_lines`
     placed: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
 
@@ -58,8 +61,20 @@ class Placer:
         px, py = self._point(x, y)
         self.taken.append((px - radius, py - radius, px + radius, py + radius))
 
-    def place(self, text: str, x: float, y: float, size: float, candidates=None, **style) -> bool:
-        """Write `text` at the first free candidate place around (x, y) (data); False if none is free."""
+    def block_line(self, points, width: float = 3.0, step: float = 6.0) -> None:
+        """Keep a drawn line (data points) clear of the names placed with `clear_of_lines`: a box every
+        `step` points along it, `width` points either side."""
+        pts = [self._point(x, y) for x, y in points]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            n = max(1, int(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 / step))
+            for i in range(n + 1):
+                x, y = x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n
+                self.lines.append((x - width, y - width, x + width, y + width))
+
+    def place(self, text: str, x: float, y: float, size: float, candidates=None, clear_of_lines: bool = False,
+              **style) -> bool:
+        """Write `text` at the first free candidate place around (x, y) (data); False if none is free.
+        `clear_of_lines`: not over a link either (a country's or a sea's name; a node's name may touch its links)."""
         w, h = text_size(text, size)
         px, py = self._point(x, y)
         fx0, fy0, fx1, fy1 = self._frame()
@@ -71,7 +86,8 @@ class Placer:
             bottom = py + oy - {"bottom": 0.0, "center": h / 2, "top": h}[va]
             box = (left, bottom, left + w, bottom + h)
             inside = fx0 <= box[0] and box[2] <= fx1 and fy0 <= box[1] and box[3] <= fy1
-            if inside and not any(_overlap(box, t) > 0 for t in self.taken):
+            blocked = self.taken + self.lines if clear_of_lines else self.taken
+            if inside and not any(_overlap(box, t) > 0 for t in blocked):
                 self.taken.append(box)
                 self.placed.append(text)
                 self.ax.annotate(text, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
