@@ -7,7 +7,8 @@ findings), for the reader (`rundir.py`) and for the check of what `--out` may re
     run directory           summary.json, scenario.resolved.yaml, the record tables (visits.parquet, …),
                             network.geojson;
                             a failed run's error.txt; the figures of --plots; report.html
-    replications            summary.json, runs.parquet, results.parquet, the figures, report.html,
+    replications            summary.json, runs.parquet, results.parquet, network.geojson (means), the figures,
+                            report.html,
                             replications/rep-0000/ … (run directories)
     sweep                   sweep.json, results.parquet, summary.parquet, saturation.parquet,
                             runs.parquet, sweep.png, report.html, runs/g000-r0000/ … (run directories)
@@ -71,7 +72,7 @@ FINDINGS_JSON = "findings.json"
 
 # What may stand at each level of an output (a name, or a pattern of run directory names).
 RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, NETWORK, *RUN_FIGURES, REPORT})
-REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, *RUN_FIGURES, REPORT})
+REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, NETWORK, *RUN_FIGURES, REPORT})
 SWEEP_FILES = frozenset({SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS, SWEEP_FIGURE, REPORT})
 LEVERS_FILES = frozenset({LEVERS, GAINS, REPORT})
 RUN_DIRS = {REPLICATIONS_DIR: re.compile(r"rep-\d{4,}"), SWEEP_RUNS_DIR: re.compile(r"g\d{3,}-r\d{4,}")}

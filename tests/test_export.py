@@ -121,3 +121,18 @@ def test_a_levers_directory_exports_its_base_its_levers_ranked_and_their_gains(t
     kpis = pd.read_csv(tmp_path / "t" / "kpis.csv").set_index("kpi")
     assert kpis.loc["delivered_tonnes_per_year", "value"] == pytest.approx(info["base"]["delivered_tonnes_per_year"]["mean"])
     assert len(pd.read_csv(tmp_path / "t" / "gains.csv")) == len(pd.read_parquet(out / "gains.parquet"))
+
+
+def test_replications_get_a_network_geojson_of_their_means(tmp_path):
+    reps = tmp_path / "reps"
+    assert invoke("run", MINI, "--out", reps, "--replications", "2", "--quiet")[0] == 0
+    top = json.loads((reps / "network.geojson").read_text())
+    each = [json.loads(p.read_text()) for p in sorted((reps / "replications").glob("rep-*/network.geojson"))]
+    assert len(each) == 2
+    summary = json.loads((reps / "summary.json").read_text())
+    fleet = next(r for r in summary["resources"] if r["name"] == "fleet:ferries")
+    for f in top["features"]:
+        tonnes = [next(g for g in doc["features"] if g["id"] == f["id"])["properties"]["tonnes_per_year"] for doc in each]
+        assert f["properties"]["tonnes_per_year"] == pytest.approx(sum(tonnes) / 2)
+        if f["properties"].get("fleet") == "ferries":
+            assert f["properties"]["utilization"] == pytest.approx(fleet["utilization"]["mean"])

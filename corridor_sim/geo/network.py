@@ -14,7 +14,8 @@ kind; a link's mode); a link also `from`, `to`, `distance_km`, `fleet`; then the
     co2e_kg_per_tkm, co2e_tonnes_per_year   a sea line's intensity (ISO 14083, from the run's sailings) and
                                  what its cargo emitted per year; co2e_<factor> a node's factors
 
-Numbers of replications are their means. Coordinates are WGS84 longitude, latitude (RFC 7946).
+Numbers of replications are their means (`mean_network`: the tonnes averaged over the replications'
+own network.geojson). Coordinates are WGS84 longitude, latitude (RFC 7946).
 """
 
 from __future__ import annotations
@@ -99,3 +100,18 @@ def _rates(prefix: str, rates) -> dict:
     if not isinstance(rates, dict):
         return {}
     return {f"{prefix}_{k}": float(v) for k, v in rates.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def mean_network(scenario: dict, summary: dict, docs: list[dict]) -> dict:
+    """The FeatureCollection of replications: the aggregated summary's results (means), and each node's
+    and link's tonnes the mean over the replications' own network.geojson (`docs`)."""
+    totals: dict[str, float] = {}
+    for doc in docs:
+        for f in doc.get("features") or []:
+            t = (f.get("properties") or {}).get("tonnes_per_year")
+            if isinstance(t, (int, float)):
+                totals[f["id"]] = totals.get(f["id"], 0.0) + t
+    n = max(1, len(docs))
+    links = {lid: totals.get(f"links.{lid}", 0.0) / n for lid in scenario.get("links") or {}} if docs else None
+    nodes = {nid: totals.get(f"nodes.{nid}", 0.0) / n for nid in scenario["nodes"]} if docs else None
+    return network_geojson(scenario, summary, links, nodes)
