@@ -21,11 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.labels import label, resource_labels
-from ..analysis.links import link_tonnes, node_tonnes
 from ..analysis.values import ci95, value
-from ..geo.network import network_geojson
+from ..geo.network import run_network
 from ..layout import GAINS, LEVERS, RUNS, SATURATION, SUMMARY_TABLE, SWEEP
-from ..rundir import LeversDirectory, NotARunDirectory, RunData, SweepDirectory, load_run, read_table
+from ..rundir import LeversDirectory, RunData, SweepDirectory, load_run, read_table
 
 KPI_KEYS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year",
             "background_tonnes_per_year")
@@ -144,14 +143,9 @@ def lever_table(info: dict) -> pd.DataFrame:
 
 
 def network_tables(data: RunData) -> dict[str, pd.DataFrame]:
-    """The nodes and the links with their results (network.geojson's properties), tonnes from the records
-    where the run has them (of replications: the first one's)."""
-    try:
-        lt = link_tonnes(data.scenario.get("links") or {}, data.visits, data.voyages, data.window)
-        nt = node_tonnes(data.scenario["nodes"], data.visits, data.window)
-    except NotARunDirectory:
-        lt = nt = None
-    doc = network_geojson(data.scenario, data.summary, lt, nt)
+    """The nodes and the links with their results: the properties of the run's network.geojson (of
+    replications: their means), nodes with their coordinates."""
+    doc = run_network(data)
     nodes = [{**f["properties"], "lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
              for f in doc["features"] if f["geometry"]["type"] == "Point"]
     links = [f["properties"] for f in doc["features"] if f["geometry"]["type"] == "LineString"]

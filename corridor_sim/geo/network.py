@@ -20,9 +20,13 @@ own network.geojson). Coordinates are WGS84 longitude, latitude (RFC 7946).
 
 from __future__ import annotations
 
+import json
+
 from ..analysis.elements import resource_links, resource_node
+from ..analysis.links import link_tonnes, node_tonnes
 from ..analysis.labels import label, resource_labels
 from ..analysis.values import value
+from ..layout import NETWORK
 from .alignment import link_lines
 
 CAUSES = ("capacity", "load", "timetable", "port_closed", "yard_full", "embargo")
@@ -115,3 +119,19 @@ def mean_network(scenario: dict, summary: dict, docs: list[dict]) -> dict:
     links = {lid: totals.get(f"links.{lid}", 0.0) / n for lid in scenario.get("links") or {}} if docs else None
     nodes = {nid: totals.get(f"nodes.{nid}", 0.0) / n for nid in scenario["nodes"]} if docs else None
     return network_geojson(scenario, summary, links, nodes)
+
+
+def run_network(data) -> dict:
+    """network.geojson of a run or replications (a `rundir.RunData`): its directory's own file when it has
+    one (of replications: their means), else made from its records (a run in memory, an older directory)."""
+    file = data.path / NETWORK if data.path is not None else None
+    if file is not None and file.is_file():
+        try:
+            doc = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+                return doc
+        except (OSError, ValueError):
+            pass   # unreadable: made again from the records below
+    links = data.scenario.get("links") or {}
+    return network_geojson(data.scenario, data.summary, link_tonnes(links, data.visits, data.voyages, data.window),
+                           node_tonnes(data.scenario["nodes"], data.visits, data.window))

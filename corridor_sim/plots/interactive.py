@@ -14,26 +14,16 @@ import math
 import plotly.graph_objects as go
 
 from ..analysis.labels import label
-from ..analysis.links import link_tonnes, link_utilization, node_tonnes
+from ..analysis.links import link_utilization
 from ..geo.alignment import link_lines, midpoint, side_by_side
 from ..geo.basemap import load_basemap
-from ..geo.network import network_geojson
-from ..rundir import NotARunDirectory, RunData, load_run
+from ..geo.network import run_network
+from ..rundir import load_run
 from .map import default_scale
 
 LAND, SEA, BORDER = "#f3f0e6", "#d5e5f3", "#b9b2a3"
 PX_PER_MM = 96 / 25.4   # CSS pixels: a browser draws 96 to the inch
 NAMED_KINDS = {"port", "origin_terminal", "destination", "hub", "gauge_change"}   # named on the map; the rest on hover
-
-
-def network(data: RunData) -> dict:
-    """network.geojson of the run (tonnes from its records, where it has them)."""
-    try:
-        lt = link_tonnes(data.scenario.get("links") or {}, data.visits, data.voyages, data.window)
-        nt = node_tonnes(data.scenario["nodes"], data.visits, data.window)
-    except NotARunDirectory:
-        lt = nt = None
-    return network_geojson(data.scenario, data.summary, lt, nt)
 
 
 def _hover(props: dict) -> str:
@@ -56,7 +46,7 @@ def interactive_map(data, t_per_mm: float | None = None) -> go.Figure:
     scenario = data.scenario
     links = scenario.get("links") or {}
     nodes = scenario["nodes"]
-    doc = network(data)
+    doc = run_network(data)
     props = {f["id"]: f["properties"] for f in doc["features"]}
     util = link_utilization(data.summary.get("resources") or [], links)
     lons = [n["lon"] for n in nodes.values()]
