@@ -103,6 +103,7 @@ def test_the_explorer_opens_offline_shows_the_map_and_kpis_and_runs_a_lever(serv
     expected = run(MINI, overrides={"fleets.ferries.vessels": 4}).summary["kpis"]["delivered_tonnes_per_year"]["mean"]
     assert on_page == pytest.approx(expected)
     assert "fleets.ferries.vessels = 4" in browser.find_element(By.ID, "comparison").text
+    assert browser.find_element(By.ID, "top-bottlenecks").text.startswith("top bottleneck: ")
     scales = WebDriverWait(browser, 30).until(lambda d: d.execute_script(
         "const gs = [...document.querySelectorAll('#comparison .js-plotly-plot')];"
         "return gs.length === 2 && gs.every(g => g.layout) ? gs.map(g => g.layout.meta.t_per_mm) : null;"))

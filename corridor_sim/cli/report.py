@@ -19,7 +19,7 @@ from .flags import COMMAND_LINE
               help="HTML file to write (default: DIRECTORY/report.html); an existing file there is replaced "
                    "only if it is a corridor-sim report.")
 @click.option("--interactive", is_flag=True, help="Also embed the map as an interactive figure (hover, zoom; Plotly's "
-                                                  "script inline, about 4.7 MB; needs corridor-sim[explore]).")
+                                                  "script inline, a few MB; needs corridor-sim[explore]).")
 def report(directory: Path, out: Path | None, interactive: bool = False) -> None:
     """Write one self-contained HTML report of a run, replications, sweep or levers DIRECTORY.
 

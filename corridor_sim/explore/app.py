@@ -132,8 +132,10 @@ def make_app(directories: list[Opened]) -> dash.Dash:
             fig.update_layout(height=380, title={"text": title})
         maps = html.Div([dcc.Graph(figure=fig, style={"flex": "1"}) for fig in (base_map, lever_map)],
                         style={"display": "flex", "gap": "8px"})
+        tops = tuple((views.bottleneck_rows(d, top=1) or [{"resource": "none ranked"}])[0]["resource"]
+                     for d in (base, job.data))
         return ("done", True, [pages.comparison(views.kpi_cards(base), views.kpi_cards(job.data), job.overrides,
-                                                base.name), maps])
+                                                base.name, tops), maps])
 
     return app
 

@@ -69,8 +69,10 @@ def lever_form() -> html.Div:
               "background": "#f6f8fb", "flex": "none"})
 
 
-def comparison(base_cards: list[dict], lever_cards: list[dict], changes: dict, base_name: str) -> html.Div:
-    """The lever run beside its base: each KPI, both values and the change; then what was changed."""
+def comparison(base_cards: list[dict], lever_cards: list[dict], changes: dict, base_name: str,
+               tops: tuple[str, str] | None = None) -> html.Div:
+    """The lever run beside its base: each KPI, both values and the change; the top bottleneck of each
+    (`tops`: where the jam moved, if it did); then what was changed."""
     lever = {c["key"]: c for c in lever_cards}
     rows = []
     for c in base_cards:
@@ -91,6 +93,8 @@ def comparison(base_cards: list[dict], lever_cards: list[dict], changes: dict, b
                      html.Table([html.Thead(head), html.Tbody(rows)], style={"borderCollapse": "collapse"}),
                      html.P("Same seed as the base: the difference is the levers', not chance's (one run each; "
                             "for intervals run replications from the command line).", style={"fontSize": "12px"}),
+                     html.P(f"top bottleneck: {tops[0]} (base) → {tops[1]} (with the levers)" if tops else "",
+                            id="top-bottlenecks", style={"fontSize": "13px"}),
                      html.Div("changed:", style={"fontSize": "12px"}), html.Ul(changed, style={"fontSize": "12px"})])
 
 

@@ -42,7 +42,7 @@ FIGURE_NOTES = {
 
 def render_report(source, figures: dict | None = None, interactive: bool = False) -> str:
     """The HTML page of a run directory, a replications directory or a RunResult; `interactive`: with the
-    map as a Plotly figure too (hover, zoom), its script inline (about 4.7 MB more; needs Plotly)."""
+    map as a Plotly figure too (hover, zoom), its script inline (a few MB more: plotly.min.js; needs Plotly)."""
     data = load_run(source)
     live = interactive_section(data) if interactive else ""
     if figures is not None:
