@@ -141,7 +141,7 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
         title = f"B = {data[1].name} against A = {data[0].name}"
     ax.set_title(title or "Comparison: B against A", fontsize=12, loc="left")
     if data:
-        footnote(fig, "A: " + run_provenance(data[0]) + "  |  B: " + run_provenance(data[1]))
+        footnote(fig, "A: " + run_provenance(data[0]) + "\nB: " + run_provenance(data[1]))
     return fig
 
 

@@ -88,7 +88,7 @@ def transit_cdf(runs: dict, flows=None, ax=None) -> Figure:
     names = [label(shown[0].scenario, "flows", f) for f in flows] if shown and flows is not None else []
     what = ", ".join(names) if names and len(names) <= 4 else ("selected flows" if flows else "all flows")
     ax.set_title(f"Transit time distribution: {what}", fontsize=12, loc="left")
-    footnote(fig, " | ".join(provenance(d.name, d.summary.get("seed"), d.n_replications) for d in shown))
+    footnote(fig, "\n".join(provenance(d.name, d.summary.get("seed"), d.n_replications) for d in shown))
     return fig
 
 
