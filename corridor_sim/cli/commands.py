@@ -7,7 +7,7 @@ One module per command, imported only when that command runs or shows its help, 
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
     levers             levers.py     what limits the corridor, and what each lever buys
-    report             report.py     the HTML report of a run directory
+    report             report.py     the HTML report of a run, sweep or levers directory
     export             export.py     a run's tables as an Excel workbook or CSV files
     explore            explore.py    the interactive explorer in a browser (Dash, 127.0.0.1)
     validate, schema   scenario.py   scenario files
