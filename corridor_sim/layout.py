@@ -4,9 +4,11 @@ One table for the writers (`output.py`, the experiments, the figures, the report
 findings), for the reader (`rundir.py`) and for the check of what `--out` may replace
 (`ownership.py`): a name written here is one corridor-sim may write, and replace.
 
-    run directory           summary.json, scenario.resolved.yaml, the record tables (visits.parquet, …);
+    run directory           summary.json, scenario.resolved.yaml, the record tables (visits.parquet, …),
+                            network.geojson;
                             a failed run's error.txt; the figures of --plots; report.html
-    replications            summary.json, runs.parquet, results.parquet, the figures, report.html,
+    replications            summary.json, runs.parquet, results.parquet, network.geojson (means), the figures,
+                            report.html,
                             replications/rep-0000/ … (run directories); a market's market.json, market.png
     sweep                   sweep.json, results.parquet, summary.parquet, saturation.parquet,
                             runs.parquet, sweep.png, report.html, runs/g000-r0000/ … (run directories)
@@ -37,6 +39,7 @@ TRAINS = "trains.parquet"
 VOYAGES = "voyages.parquet"
 SAMPLES = "samples.parquet"
 RECORD_TABLES = (VISITS, DELIVERIES, TRAINS, VOYAGES, SAMPLES)
+NETWORK = "network.geojson"      # nodes and links with their results, for a GIS (geo/network.py)
 MAP, MONTHLY, TRANSIT, BREAKDOWN, QUEUES = ("map.png", "monthly_tonnes.png", "transit_times.png",
                                             "transit_breakdown.png", "queues.png")
 RUN_FIGURES = (MAP, MONTHLY, TRANSIT, BREAKDOWN, QUEUES)   # run --plots
@@ -61,13 +64,19 @@ LEVER_DIR = re.compile(r"lever-\d{3,}")   # a lever's directory (by index)
 MARKET = "market.json"               # the markets' shares, the iterations (written last)
 MARKET_FIGURE = "market.png"         # market --plots
 
+# `corridor-sim export`: a workbook (one sheet per table), or a folder of CSV files with its manifest
+EXPORT_TABLES = ("kpis", "flows", "resources", "bottlenecks", "links", "nodes", "levers", "market",   # a run
+                 "grid", "saturation", "runs", "gains")                                # a sweep; a levers experiment
+EXPORT_MANIFEST = "export.json"      # in a --csv folder: what wrote it, from what, and its files
+EXPORT_CSV_FILES = frozenset({EXPORT_MANIFEST, *(f"{t}.csv" for t in EXPORT_TABLES)})
+
 # The findings table
 FINDINGS_MD = "findings.md"
 FINDINGS_JSON = "findings.json"
 
 # What may stand at each level of an output (a name, or a pattern of run directory names).
-RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, *RUN_FIGURES, REPORT})
-REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, *RUN_FIGURES, REPORT, MARKET, MARKET_FIGURE})
+RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, NETWORK, *RUN_FIGURES, REPORT})
+REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, NETWORK, *RUN_FIGURES, REPORT, MARKET, MARKET_FIGURE})
 SWEEP_FILES = frozenset({SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS, SWEEP_FIGURE, REPORT})
 LEVERS_FILES = frozenset({LEVERS, GAINS, REPORT})
 RUN_DIRS = {REPLICATIONS_DIR: re.compile(r"rep-\d{4,}"), SWEEP_RUNS_DIR: re.compile(r"g\d{3,}-r\d{4,}")}

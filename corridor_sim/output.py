@@ -19,7 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from .layout import (DELIVERIES, ERROR, RESOLVED, SAMPLES, SUMMARY, TRAINS, VISITS, VOYAGES, replaced_prefix,
+from .analysis.links import link_tonnes, node_tonnes
+from .analysis.window import Window
+from .columns import to_numpy
+from .geo.network import network_geojson
+from .layout import (DELIVERIES, ERROR, NETWORK, RESOLVED, SAMPLES, SUMMARY, TRAINS, VISITS, VOYAGES, replaced_prefix,
                      temporary_prefix)
 from .ownership import OutputRefused, replace_problem
 from .recording import samples_table, write_samples
@@ -86,6 +90,7 @@ def _write_run_dir(out: Path, summary: dict, resolved: dict, records, extra, fin
     def fill(tmp: Path) -> None:
         records(tmp)
         _write_resolved(tmp, resolved)
+        _write_network(tmp, summary, resolved)
         if extra is not None:
             extra(tmp)
         _write_summary(tmp, summary)
@@ -103,6 +108,25 @@ def write_failed_run(out: Path, summary: dict, resolved: dict, traceback_text: s
         _write_summary(tmp, summary)
 
     return _write_dir(Path(out), fill)
+
+
+def _write_network(tmp: Path, summary: dict, resolved: dict) -> None:
+    """network.geojson: the nodes and links with the run's results (`geo.network`), its tonnes read back
+    from the record tables just written (the columns it needs only, with pyarrow: a run needs no pandas)."""
+    import pyarrow.parquet as pq
+
+    def columns(name: str, wanted: list[str]) -> dict:
+        table = pq.ParquetFile(tmp / name).read(columns=wanted)   # columns.py: the reads that need no pandas
+        return {c: to_numpy(table.column(c)) for c in wanted}
+
+    window = Window.of(resolved, summary.get("start_date"))
+    visits = columns(VISITS, ["consignment", "node", "arrival", "departure", "tonnes"])
+    voyages = columns(VOYAGES, ["fleet", "departed", "tonnes"])
+    doc = network_geojson(resolved, summary, link_tonnes(resolved.get("links") or {}, visits, voyages, window),
+                          node_tonnes(resolved["nodes"], visits, window))
+    with open(tmp / NETWORK, "w", encoding="utf-8") as fh:
+        json.dump(_json_safe(doc), fh, ensure_ascii=False)
+        fh.write("\n")
 
 
 def _write_resolved(tmp: Path, resolved: dict) -> None:

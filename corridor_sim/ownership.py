@@ -34,9 +34,9 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from .layout import (FINDINGS_JSON, FINDINGS_MD, LEVER_DIR, LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, LEVERS_FILES,
-                     PRODUCT, REPLICATIONS_DIR, REPLICATIONS_FILES, RUN_DIRS, RUN_FILES, SUMMARY, SWEEP, SWEEP_FILES,
-                     TEMPORARY)
+from .layout import (EXPORT_CSV_FILES, EXPORT_MANIFEST, FINDINGS_JSON, FINDINGS_MD, LEVER_DIR, LEVERS,
+                     LEVERS_BASE_DIR, LEVERS_DIR, LEVERS_FILES, PRODUCT, REPLICATIONS_DIR, REPLICATIONS_FILES,
+                     RUN_DIRS, RUN_FILES, SUMMARY, SWEEP, SWEEP_FILES, TEMPORARY)
 from .parameters import PYTHON, ParameterNames
 
 OUTPUT_FILES = RUN_FILES | REPLICATIONS_FILES | SWEEP_FILES | LEVERS_FILES   # what the top of an output may hold
@@ -269,6 +269,38 @@ def is_figure(path: Path) -> bool:
     """A PNG whose `Software` text names corridor-sim (plots.save_figures writes it)."""
     head = _head(path, 4096)
     return head.startswith(b"\x89PNG\r\n\x1a\n") and b"Software\x00" + PRODUCT.encode() in head
+
+
+def is_workbook(path: Path) -> bool:
+    """An .xlsx workbook whose document properties name corridor-sim as its creator (export/files.py)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml")[:4096]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f"<dc:creator>{PRODUCT}".encode() in core
+
+
+def csv_folder_problem(directory: Path) -> str | None:
+    """Why `corridor-sim export --csv` may not write into `directory` (None: it is new, empty, or an earlier
+    export's: its manifest and CSV files only, the names in `layout.EXPORT_CSV_FILES`)."""
+    if directory.is_symlink():
+        return "is a symbolic link"
+    if not directory.exists():
+        return None
+    if not directory.is_dir():
+        return "exists and is not a directory"
+    names = {e.name for e in os.scandir(directory)}
+    if not names:
+        return None
+    if EXPORT_MANIFEST not in names:
+        return "is a folder of other files (not an earlier corridor-sim export)"
+    foreign = sorted(names - EXPORT_CSV_FILES)
+    if foreign:
+        return f"holds files corridor-sim did not write ({_listing(foreign)})"
+    return None
 
 
 def is_findings(path: Path) -> bool:

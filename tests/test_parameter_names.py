@@ -118,13 +118,14 @@ def test_a_run_over_its_time_limit_names_the_parameter_and_travels_between_proce
 
 
 def test_every_flag_of_the_table_is_a_flag_of_a_command():
-    """The table names real flags: each is an option of `run`, `sweep`, `compare` or `levers`."""
+    """The table names real flags: each is an option of `run`, `sweep`, `compare`, `levers` or `export`."""
     import click
 
     from corridor_sim.cli import cli
 
     ctx = click.Context(cli)
-    options = {opt for name in ("run", "sweep", "compare", "levers") for param in cli.get_command(ctx, name).params
+    options = {opt for name in ("run", "sweep", "compare", "levers", "export")
+               for param in cli.get_command(ctx, name).params
                for opt in param.opts}
     assert {flag.option for flag in FLAGS.values()} <= options
 

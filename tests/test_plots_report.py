@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from corridor_sim import plots
+from corridor_sim.analysis.labels import label, labels, resource_labels
 from corridor_sim.cli import main
 from corridor_sim.report import render_report
 
@@ -113,7 +114,7 @@ def test_map_colours_each_link_by_its_resource_and_rings_the_top_bottleneck(data
             both = [rail[n] for n in (f"rail:{a}->{b}", f"rail:{b}->{a}") if n in rail]
             assert both and util[lid] == pytest.approx(max(both)), lid
     assert all(u >= 0 for u in util.values())
-    top = data.summary["bottlenecks"][0]["name"]
+    top = resource_labels(data.summary["resources"], data.scenario)[data.summary["bottlenecks"][0]["name"]]
     assert any(t.startswith(f"Top bottleneck: {top}") for t in texts(plots.corridor_map(data)))
 
 
@@ -153,14 +154,16 @@ def test_closed_months_come_from_the_weather_samples_or_else_the_scenario(data):
 def test_transit_distribution_lists_every_flow_with_its_count(data):
     fig = plots.transit_distribution(data)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    expected = {f"{flow}  (n={t['n']})" for flow, t in data.summary["kpis"]["transit_days"].items() if t["n"]}
+    expected = {f"{label(data.scenario, 'flows', flow)}  (n={t['n']})"
+                for flow, t in data.summary["kpis"]["transit_days"].items() if t["n"]}
     assert set(labels) == expected
 
 
 def test_transit_breakdown_bars_are_each_flows_mean_transit(data):
     fig = plots.transit_breakdown(data)
     ax = fig.axes[0]
-    names = [t.get_text() for t in ax.get_yticklabels()]
+    by_label = {text: flow for flow, text in labels(data.scenario, "flows").items()}
+    names = [by_label[t.get_text()] for t in ax.get_yticklabels()]
     ends = {}
     for p in ax.patches:
         y = round(p.get_y() + p.get_height() / 2)
@@ -175,7 +178,8 @@ def test_transit_breakdown_bars_are_each_flows_mean_transit(data):
 def test_queue_panels_show_the_ranked_bottlenecks_first(data):
     fig = plots.queue_lengths(data)
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    ranked = [b["name"] for b in data.summary["bottlenecks"]][: len(titles)]
+    shown = resource_labels(data.summary["resources"], data.scenario)
+    ranked = [shown[b["name"]] for b in data.summary["bottlenecks"]][: len(titles)]
     assert [t.split(" —")[0] for t in titles[: len(ranked)]] == ranked
 
 

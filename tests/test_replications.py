@@ -28,7 +28,7 @@ from conftest import DATA, ROOT
 
 MMC = ROOT / "scenarios" / "validation" / "mmc.yaml"
 MINI = DATA / "mini_corridor.yaml"
-RUN_FILES = {"summary.json", "scenario.resolved.yaml", *RECORD_FILES}  # visits.parquet, deliveries.parquet, …
+RUN_FILES = {"summary.json", "scenario.resolved.yaml", "network.geojson", *RECORD_FILES}  # visits.parquet, …
 
 
 def test_the_intervals_cover_erlang_c_on_the_mmc_validation_scenario():

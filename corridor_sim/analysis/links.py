@@ -6,7 +6,7 @@ summary.json (a run's, or replications' with their numbers as {mean, ci95}).
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from .elements import resource_links
 from .values import value
@@ -26,29 +26,59 @@ def link_utilization(resources: list[dict], links: dict) -> dict[str, float]:
     return out
 
 
-def link_tonnes(links: dict, visits: pd.DataFrame, voyages: pd.DataFrame, window: Window) -> dict[str, float]:
+def link_tonnes(links: dict, visits, voyages, window: Window) -> dict[str, float]:
     """Per link id: tonnes per year carried over it in the measured window (both directions).
 
     Sea links from the voyages of their fleet; rail and pipeline links from the
     visits (a consignment moving from one node to the next), shared equally between
-    parallel links of the same two nodes."""
+    parallel links of the same two nodes. `visits` and `voyages`: DataFrames or mappings of
+    their columns (numpy arrays: a run writing its directory reads them so, without pandas)."""
     w0, w1, per_year = window.warmup_hours, window.end_hours, window.per_year
     out = {lid: 0.0 for lid in links}
     by_pair: dict[frozenset, list[str]] = {}
     for lid, link in links.items():
         if link.get("mode") != "sea":
             by_pair.setdefault(frozenset((link["from"], link["to"])), []).append(lid)
-    v = visits.sort_values(["consignment", "arrival", "departure"], kind="stable")
-    nxt = v.groupby("consignment", sort=False).node.shift(-1)
-    moves = pd.DataFrame({"a": v.node, "b": nxt, "t": v.tonnes, "dep": v.departure}).dropna(subset=["b"])
-    moves = moves[(moves.dep >= w0) & (moves.dep < w1)]
-    for (a, b), t in moves.groupby(["a", "b"]).t.sum().items():
+    consignment, arrival, departure = (np.asarray(visits[c]) for c in ("consignment", "arrival", "departure"))
+    node, tonnes = np.asarray(visits["node"], dtype=object), np.asarray(visits["tonnes"], dtype=float)
+    order = np.lexsort((departure, arrival, consignment))      # each consignment's visits in route order
+    consignment, node, tonnes, departure = consignment[order], node[order], tonnes[order], departure[order]
+    moves = np.flatnonzero((consignment[1:] == consignment[:-1]) & (departure[:-1] >= w0) & (departure[:-1] < w1))
+    for (a, b), t in _sums(node[moves], node[moves + 1], weights=tonnes[moves]).items():
         lids = by_pair.get(frozenset((a, b)), [])
         for lid in lids:
             out[lid] += t * per_year / len(lids)
-    voy = voyages[(voyages.departed >= w0) & (voyages.departed < w1)]
-    for fleet, t in voy.groupby("fleet").tonnes.sum().items():
+    departed = np.asarray(voyages["departed"], dtype=float)
+    inside = (departed >= w0) & (departed < w1)
+    fleets = np.asarray(voyages["fleet"], dtype=object)[inside]
+    for (fleet,), t in _sums(fleets, weights=np.asarray(voyages["tonnes"], dtype=float)[inside]).items():
         lids = [lid for lid, link in links.items() if link.get("fleet") == fleet]
         for lid in lids:
             out[lid] = t * per_year / len(lids)
     return out
+
+
+def node_tonnes(nodes: dict, visits, window: Window) -> dict[str, float]:
+    """Per node id: tonnes per year that passed through it in the measured window (left it, or were
+    delivered there: a visit's departure inside the window). `visits`: as for `link_tonnes`."""
+    departure = np.asarray(visits["departure"], dtype=float)
+    inside = (departure >= window.warmup_hours) & (departure < window.end_hours)
+    sums = _sums(np.asarray(visits["node"], dtype=object)[inside],
+                 weights=np.asarray(visits["tonnes"], dtype=float)[inside])
+    return {nid: float(sums.get((nid,), 0.0)) * window.per_year for nid in nodes}
+
+
+def _sums(*keys: np.ndarray, weights: np.ndarray) -> dict[tuple, float]:
+    """The sum of `weights` per distinct combination of the `keys` columns (a group-by without pandas)."""
+    if not len(weights):
+        return {}
+    codes, uniques = [], []
+    for k in keys:
+        u, inverse = np.unique(k.astype(str), return_inverse=True)
+        codes.append(inverse)
+        uniques.append(u)
+    combined = np.ravel_multi_index(codes, [len(u) for u in uniques])
+    total = np.bincount(combined, weights=weights)
+    present = np.flatnonzero(np.bincount(combined))
+    return {tuple(str(u[i]) for u, i in zip(uniques, np.unravel_index(c, [len(u) for u in uniques]))): float(total[c])
+            for c in present}

@@ -11,6 +11,8 @@ One module per command, imported only when that command runs or shows its help, 
     market-fit         market_fit.py the choice model fitted on 2019-2024, its 2025 prediction
     market-rates       market_rates.py  a settled market at other tariffs of a competing route
     report             report.py     the HTML report of a run, sweep, levers or market directory
+    export             export.py     a run's tables as an Excel workbook or CSV files
+    explore            explore.py    the interactive explorer in a browser (Dash, 127.0.0.1)
     validate, schema   scenario.py   scenario files
     findings           findings.py   every shipped scenario, side by side
 
@@ -46,6 +48,10 @@ class Command(NamedTuple):
 COMMANDS = {
     "compare": Command("compare", "compare", "Compare two run directories (single runs or replications): A, B, "
                                              "B − A and its 95% interval."),
+    "explore": Command("explore", "explore", "Explore run, replications, sweep and levers DIRECTORIES in a browser: "
+                                             "map, KPIs, levers."),
+    "export": Command("export", "export", "Export the tables of a run, replications, sweep or levers DIRECTORY "
+                                          "for Excel, a GIS or any tool that reads CSV."),
     "findings": Command("findings", "findings_command", "Run every shipped scenario once and write the Findings "
                                                         "table (README 'Findings')."),
     "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "

@@ -46,7 +46,7 @@ def compare(dir_a: Path, dir_b: Path, fail_if: tuple[str, ...], everything: bool
         from ..plots import comparison_bars, save_figures   # matplotlib: only with --plot
 
         try:
-            save_figures({plot.name: comparison_bars(table, title=f"B = {dir_b} against A = {dir_a}")},
+            save_figures({plot.name: comparison_bars(table, runs=(dir_a, dir_b))},
                          plot.parent, atomic=True, replaces=is_figure)
         except OutputRefused as exc:
             fail(exc.describe(COMMAND_LINE))

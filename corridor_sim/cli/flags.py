@@ -39,6 +39,8 @@ FLAGS = {
     "resume": Flag("--resume", switch=True),
     "out": Flag("--out", shown=str),
     "plot": Flag("--plot", shown=str),
+    "excel": Flag("--excel", shown=str),
+    "csv": Flag("--csv", shown=str),
     "min_gain": Flag("--min-gain", shown=_as_percent, rule="must be a percentage in [0, 100)"),
     "threshold": Flag("--fail-if"),
     "kpis": Flag("--kpi"),

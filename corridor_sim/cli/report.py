@@ -18,7 +18,9 @@ from .flags import COMMAND_LINE
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: DIRECTORY/report.html); an existing file there is replaced "
                    "only if it is a corridor-sim report.")
-def report(directory: Path, out: Path | None) -> None:
+@click.option("--interactive", is_flag=True, help="Also embed the map as an interactive figure (hover, zoom; Plotly's "
+                                                  "script inline, a few MB; needs corridor-sim[explore]).")
+def report(directory: Path, out: Path | None, interactive: bool = False) -> None:
     """Write one self-contained HTML report of a run, replications, sweep, levers or market DIRECTORY.
 
     Figures, KPI tables, bottlenecks, stability, static capacity, the resolved scenario and
@@ -30,8 +32,13 @@ def report(directory: Path, out: Path | None) -> None:
     target = out if out is not None else directory / REPORT
     if target.exists() and target.is_dir():
         fail(f"--out {target}: is a directory")
+    if interactive:
+        try:
+            import plotly  # noqa: F401  (optional: the explore extra)
+        except ImportError:
+            fail("--interactive needs Plotly: pip install 'corridor-sim[explore]'")
     try:
-        path = write_report(directory, target)
+        path = write_report(directory, target, interactive=interactive)
     except (NotARunDirectory, OutputRefused) as exc:
         fail(exc.describe(COMMAND_LINE))
     except OSError as exc:

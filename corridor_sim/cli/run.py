@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -32,10 +33,14 @@ from .flags import COMMAND_LINE
 @experiment_options
 @click.option("--plots", is_flag=True, help="Also write the figures (map, monthly tonnes, transit times, "
                                               "queues) as PNG files into --out.")
+@click.option("--map-scale", "map_scale", type=click.FloatRange(min=0, min_open=True, max=1e12), default=None,
+              metavar="T_PER_MM", help="With --plots: draw the map's links 1 mm wide per this many tonnes a year "
+                                       "(the same for two maps that are to be compared; default: the busiest "
+                                       "link about 4 mm wide).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no tables; only errors.")
 def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...], replications: int, workers: int,
         executor: str, scheduler: str | None, resume: bool, run_timeout: float | None, quiet: bool,
-        plots: bool = False) -> None:
+        plots: bool = False, map_scale: float | None = None) -> None:
     """Run SCENARIO and write summary.json, visits.parquet and the resolved scenario to --out.
 
     With --replications N > 1, every KPI gets its mean and 95% t interval in
@@ -46,7 +51,7 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
     check_out(out, scenario)
     if replications > 1:
         _replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
-                      plots, run_timeout)
+                      plots, run_timeout, map_scale)
         return
     try:
         check_options(workers, executor, scheduler, run_timeout)
@@ -60,24 +65,26 @@ def run(scenario: Path, out: Path, seed: int | None, overrides: tuple[str, ...],
         done = _finished_single_run(out, resolved)
         if done is not None:
             if plots:
-                _write_plots(out)
+                _write_plots(out, map_scale)
             if not quiet:
                 show_run(done)
                 click.echo(f"{out}/ already holds this run (--resume): nothing to do")
             return
-    summary = single_run(sc, resolved, scenario, out, run_timeout=run_timeout, plots=plots, quiet=quiet)
+    summary = single_run(sc, resolved, scenario, out, run_timeout=run_timeout, plots=plots, quiet=quiet,
+                         map_scale=map_scale)
     if not quiet:
         show_run(summary)
         click.echo(f"results written to {out}/")
 
 
 def single_run(sc, resolved: dict, scenario: Path, out: Path, *, run_timeout: float | None, plots: bool,
-               quiet: bool) -> dict:
+               quiet: bool, map_scale: float | None = None) -> dict:
     """Run the loaded scenario once through the API and write its run directory; return its summary."""
     try:
         with SimulationBar(f"simulating {sc.name}", visible=progress_shown(quiet)) as progress:
             result = run_loaded(sc, resolved, source=str(scenario), out=out, progress=checking_stop(progress),
-                                run_timeout=run_timeout, extra_files=_plots_into if plots else None)
+                                run_timeout=run_timeout,
+                                extra_files=partial(_plots_into, map_scale=map_scale) if plots else None)
     except OutputRefused as exc:
         fail(exc.describe(COMMAND_LINE))
     except RunTimedOut as exc:
@@ -107,32 +114,32 @@ def _finished_single_run(out: Path, resolved: dict) -> dict | None:
     return summary if summary is not None and summary.get("replication") == 0 else None
 
 
-def _plots_into(result, tmp: Path) -> None:
+def _plots_into(result, tmp: Path, map_scale: float | None = None) -> None:
     """Writes the run's figures into the run directory while it is still under its temporary name."""
     from ..plots import run_figures, save_figures   # matplotlib: only with --plots
 
-    save_figures(run_figures(result), tmp)
+    save_figures(run_figures(result, map_scale=map_scale), tmp)
 
 
-def _write_plots(out: Path) -> None:
+def _write_plots(out: Path, map_scale: float | None = None) -> None:
     """The figures of a finished run or replications directory, each PNG written atomically."""
     from ..plots import run_figures, save_figures   # matplotlib: only with --plots
 
     try:
-        save_figures(run_figures(out), out, atomic=True)
+        save_figures(run_figures(out, map_scale=map_scale), out, atomic=True)
     except OSError as exc:
         cannot_write(f"the plots into {out}", exc)
 
 
 def _replications(scenario, out, seed, overrides, replications, workers, executor, scheduler, resume, quiet,
-                  plots=False, run_timeout=None):
+                  plots=False, run_timeout=None, map_scale=None):
     with experiment_errors(out), RunsBar(f"{scenario.stem}: {replications} replications",
                                          visible=progress_shown(quiet)) as progress:
         result = run_replications(scenario, replications=replications, workers=workers, executor=executor,
                                   scheduler=scheduler, overrides=overrides, seed=seed, out=out, resume=resume,
                                   run_timeout=run_timeout, progress=checking_stop(progress))
     if plots and result.summary.get("replications_ok"):
-        _write_plots(out)
+        _write_plots(out, map_scale)
     if not quiet:
         from .tables import print_replications   # rich: only when there is something to print
 

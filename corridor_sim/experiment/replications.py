@@ -15,12 +15,14 @@ Directory layout (`out`):
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..layout import FORMAT, REPLICATIONS_DIR, RESULTS, RUNS, SUMMARY
+from ..geo.network import mean_network
+from ..layout import FORMAT, NETWORK, REPLICATIONS_DIR, RESULTS, RUNS, SUMMARY
 from ..output import write_json_atomic, write_parquet_atomic
 from ..rundir import replication_id
 from ..scenario import Scenario
@@ -128,14 +130,28 @@ def run_replications(
             result = holder["result"]
             write_parquet_atomic(work / RUNS, result.runs)
             write_parquet_atomic(work / RESULTS, result.results)
+            write_mean_network(work, resolved, result.summary, [o.run_id for o in outcomes if o.ok])
             write_json_atomic(work / SUMMARY, result.summary)  # last: its presence marks the experiment complete
 
     Experiment(tasks, lambda t: f"{REPLICATIONS_DIR}/{t.run_id}", out, resume=resume, workers=workers,
                executor=executor, scheduler=scheduler, run_timeout=run_timeout, progress=progress,
-               top_files=(SUMMARY, RUNS, RESULTS)).run(finish)
+               top_files=(SUMMARY, RUNS, RESULTS, NETWORK)).run(finish)
     result = holder["result"]
     result.out = out
     return result
+
+
+def write_mean_network(work: Path, resolved: dict, summary: dict, run_ids: list[str]) -> None:
+    """network.geojson of the replications: their means (`geo.network.mean_network`), from the network.geojson
+    of each successful replication (one without it, from an older version, is left out of the tonnes)."""
+    if summary.get("replications_ok", 0) == 0:
+        return
+    docs = []
+    for run_id in run_ids:
+        file = work / REPLICATIONS_DIR / run_id / NETWORK
+        if file.is_file():
+            docs.append(json.loads(file.read_text(encoding="utf-8")))
+    write_json_atomic(work / NETWORK, mean_network(resolved, summary, docs))
 
 
 def summarize_replications(outcomes: list[RunOutcome], seconds: float) -> ReplicationResult:

@@ -25,7 +25,8 @@ tonnes, queues over time), as each caption says.
 
 One module per picture: `map` (the corridor, with `geodata` under it), `monthly`,
 `transit`, `queues`, `experiments` (sweep curves, comparison bars), `levers` (what each lever buys); `common` holds
-what they share. The numbers they draw come from `corridor_sim.analysis`
+what they share; `placement` puts the map's names where they strike nothing. `interactive` is the map
+as a Plotly figure (the explorer's, and `report --interactive`'s): it needs Plotly, and is not imported here. The numbers they draw come from `corridor_sim.analysis`
 (`links`, `monthly`, `window`), the run from `corridor_sim.rundir`.
 """
 
@@ -63,10 +64,12 @@ RUN_FIGURES = {
 }
 
 
-def run_figures(data) -> dict[str, Figure]:
-    """Every figure of a run (or replications), keyed by its PNG file name."""
+def run_figures(data, map_scale: float | None = None) -> dict[str, Figure]:
+    """Every figure of a run (or replications), keyed by its PNG file name; `map_scale`: the map's
+    fixed width scale in tonnes per year per mm (default: the busiest link about 4 mm wide)."""
     data = load_run(data)
-    return {name: make(data) for name, make in RUN_FIGURES.items()}
+    figures = {name: make(data) for name, make in RUN_FIGURES.items() if name != MAP}
+    return {MAP: corridor_map(data, t_per_mm=map_scale), **figures}
 
 
 def save_figures(figures: dict[str, Figure], directory: Path, atomic: bool = False, replaces=None) -> list[Path]:

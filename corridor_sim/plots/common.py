@@ -1,13 +1,18 @@
-"""What every figure shares: its resolution, the new figure itself, node names for people, and
-the colour maps and formatters matplotlib makes on demand."""
+"""What every figure shares: its resolution, the new figure itself, names for people, the footnote
+that says what a figure shows, and the colour maps and formatters matplotlib makes on demand."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from matplotlib.figure import Figure
 
+from .. import __version__
+from ..analysis.labels import readable
 from ..analysis.values import ci95, value
 
-__all__ = ["DPI", "UTIL_CMAP", "ci95", "cmap", "figure", "percent_formatter", "pretty", "scalar_mappable", "value"]
+__all__ = ["DPI", "UTIL_CMAP", "ci95", "cmap", "figure", "footnote", "percent_formatter", "pretty", "provenance",
+           "run_footnote", "run_provenance", "scalar_mappable", "value"]
 
 DPI = 110
 UTIL_CMAP = "RdYlGn_r"   # utilisation: green idle, red full
@@ -19,8 +24,38 @@ def figure(width: float, height: float) -> Figure:
 
 
 def pretty(node_id: str) -> str:
-    """A node id as a name: "kars_divrigi" -> "Kars Divrigi"."""
-    return node_id.replace("_", " ").title()
+    """An id as a name: "kars_divrigi" -> "Kars Divrigi" (for an element with no `label`)."""
+    return readable(node_id)
+
+
+def provenance(scenario: str, seed, replications: int | None, window: tuple | None = None) -> str:
+    """What a figure shows, in one line: the scenario's name, its seed, how many replications, the measured
+    window, and the date it was drawn (with corridor-sim's version)."""
+    parts = [f"scenario {scenario}", f"seed {seed}" if seed is not None else "seed –",
+             f"{replications} replications" if replications and replications > 1 else "one run"]
+    if window and window[0]:
+        parts.append(f"window {str(window[0])[:10]} to {str(window[1])[:10]}")
+    parts.append(f"drawn {dt.date.today().isoformat()} by corridor-sim {__version__}")
+    return " · ".join(parts)
+
+
+def footnote(fig: Figure, text: str) -> None:
+    """The figure's footnote (see `provenance`), small, at its bottom left, inside its layout."""
+    fig.supxlabel(text, x=0.005, ha="left", fontsize=7, color="#666")
+
+
+def run_provenance(data) -> str:
+    """`provenance` of one run or replications (a `RunData`)."""
+    s = data.summary
+    window = s.get("window") or {}
+    seed = s.get("seed")
+    return provenance(data.name, seed if not isinstance(seed, list) else "/".join(map(str, seed)),
+                      s.get("replications") if data.is_replications else 1, (window.get("start"), window.get("end")))
+
+
+def run_footnote(fig: Figure, data) -> None:
+    """The footnote of a figure of one run or replications (a `RunData`)."""
+    footnote(fig, run_provenance(data))
 
 
 def cmap(name: str):

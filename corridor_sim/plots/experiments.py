@@ -7,14 +7,16 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from ..analysis.labels import label
 from ..experiment.metrics import ECONOMIC_KPIS, MAIN_KPIS
 from ..experiment.sweep import DEMAND, SweepResult
 from ..layout import SATURATION, SUMMARY_TABLE
-from ..rundir import SweepDirectory
-from .common import figure
+from ..rundir import SweepDirectory, load_run
+from .common import figure, footnote, provenance, run_provenance
 
 
 def load_sweep(source) -> SweepResult:
@@ -87,6 +89,7 @@ def sweep_curves(sweep, kpi: str = "delivered_tonnes_per_year") -> Figure:
              + ("; dashed: the demand" if demand is not None else ""))
     # wrapped to the figure's width (one parameter: a narrow figure that cut the title off)
     fig.suptitle(textwrap.fill(title, width=int(11 * fig.get_figwidth())), fontsize=11, x=0.01, ha="left")
+    footnote(fig, provenance(info.get("scenario", "sweep"), info.get("seed"), reps))
     return fig
 
 
@@ -95,20 +98,18 @@ def _short(path: str) -> str:
     return ".".join(path.split(".")[-2:])
 
 
-def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None) -> Figure:
-    """B − A in % of A per metric, with its 95% interval; a bar whose interval excludes 0 is
+def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None, runs=None) -> Figure:
+    """B − A in % of A per metric, the whisker its 95% interval; a bar whose interval excludes 0 is
     a real difference (solid), one that includes it is noise (pale). `table` is what
-    `api.compare(a, b)` returns. By default: the headline KPIs, then the flows' delivered
-    tonnes and p95 transit days that changed most."""
+    `api.compare(a, b)` returns; `runs`: the two runs (directories or results) it compared, for their
+    scenarios' names in the title, display names on the rows and a footnote. By default: the headline
+    KPIs, then the flows whose transit changed most (mean and p95 side by side) and their tonnes."""
     t = table.set_index("metric")
     if metrics is None:
-        main = [m for m in (*MAIN_KPIS, *(k.key for k in ECONOMIC_KPIS)) if m in t.index]
-        rest = [m for m in t.index if (m.startswith("delivered_tonnes_per_year_by_flow.")
-                                       or (m.startswith("transit_days.") and m.endswith(".p95")))]
-        rest = sorted(rest, key=lambda m: -abs(t.loc[m, "diff_pct"]) if pd.notna(t.loc[m, "diff_pct"]) else 0)
-        metrics = main + rest[: max(0, top - len(main))]
+        metrics = default_comparison_metrics(t, top)
     rows = t.loc[[m for m in metrics if m in t.index]]
-    fig = figure(11, 1.3 + 0.3 * max(1, len(rows)))
+    data = [load_run(r) for r in runs] if runs else []
+    fig = figure(11, 1.6 + 0.3 * max(1, len(rows)))
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     a = rows["a"].astype(float).abs().replace(0, np.nan)
@@ -120,22 +121,52 @@ def comparison_bars(table, metrics=None, top: int = 24, title: str | None = None
     for yi, p, c, r in zip(y, pct.fillna(0), colours, real):
         ax.barh(yi, p, color=c, alpha=0.9 if r else 0.35, height=0.65)
     has = lo.notna() & hi.notna()
-    ax.errorbar(pct[has], y[has.to_numpy()], xerr=[(pct - lo)[has].clip(lower=0), (hi - pct)[has].clip(lower=0)], fmt="none", ecolor="#222",
-                capsize=2.5, lw=1)
+    ax.errorbar(pct[has], y[has.to_numpy()], xerr=[(pct - lo)[has].clip(lower=0), (hi - pct)[has].clip(lower=0)],
+                fmt="none", ecolor="#222", capsize=2.5, lw=1)
     for yi, m, p in zip(y, rows.index, pct):
         if pd.notna(p):
             ax.text(p, yi, f" {p:+.1f}% ", va="center", ha="left" if p >= 0 else "right", fontsize=7.5)
     ax.axvline(0, color="#333", lw=0.8)
-    ax.set_yticks(y, rows.index, fontsize=8)
-    ax.set_xlabel("B − A, % of A (bar: 95% interval of the difference)")
+    scenario = data[1].scenario if data else {}
+    ax.set_yticks(y, [metric_label(m, scenario) for m in rows.index], fontsize=8)
+    ax.set_xlabel("B − A, % of A: bar = estimate, whisker = its 95% interval")
     ax.grid(axis="x", color="#eee")
     lim = np.nanmax(np.abs(np.r_[pct.to_numpy(), lo.to_numpy(), hi.to_numpy(), 1.0]))
     ax.set_xlim(-lim * 1.3, lim * 1.3)
     ax.legend(handles=[Patch(color="#2ca02c", label="better"), Patch(color="#d62728", label="worse"),
-                       Patch(color="#999", alpha=0.35, label="pale: interval includes 0 (noise)")],
+                       Patch(color="#999", alpha=0.35, label="pale: interval includes 0 (noise)"),
+                       Line2D([], [], color="#222", marker="|", ms=8, lw=1, label="whisker: 95% interval")],
               loc="lower right", fontsize=8)
+    if title is None and data:
+        title = f"B = {data[1].name} against A = {data[0].name}"
     ax.set_title(title or "Comparison: B against A", fontsize=12, loc="left")
+    if data:
+        footnote(fig, "A: " + run_provenance(data[0]) + "\nB: " + run_provenance(data[1]))
     return fig
+
+
+def default_comparison_metrics(t: pd.DataFrame, top: int) -> list[str]:
+    """The headline and economic KPIs, then the flows whose p95 transit changed most, each with its mean
+    transit beside its p95 and its delivered tonnes (a p95 alone hides whether the whole journey moved)."""
+    main = [m for m in (*MAIN_KPIS, *(k.key for k in ECONOMIC_KPIS)) if m in t.index]
+    p95s = [m for m in t.index if m.startswith("transit_days.") and m.endswith(".p95")]
+    p95s.sort(key=lambda m: -abs(t.loc[m, "diff_pct"]) if pd.notna(t.loc[m, "diff_pct"]) else 0)
+    rest: list[str] = []
+    for m in p95s:
+        flow = m[len("transit_days."):-len(".p95")]
+        rest += [x for x in (f"transit_days.{flow}.mean", m, f"delivered_tonnes_per_year_by_flow.{flow}")
+                 if x in t.index]
+    return main + rest[: max(0, top - len(main))]
+
+
+def metric_label(metric: str, scenario: dict) -> str:
+    """A compared metric as a person reads it: its flow by display name ("transit days p95: China → Baku")."""
+    for prefix, what in (("transit_days.", "transit days"), ("delivered_tonnes_per_year_by_flow.", "t/yr delivered")):
+        if metric.startswith(prefix):
+            rest = metric[len(prefix):]
+            flow, _, stat = rest.rpartition(".") if prefix == "transit_days." else (rest, "", "")
+            return f"{what}{' ' + stat if stat else ''}: {label(scenario, 'flows', flow)}"
+    return metric.replace("_", " ")
 
 
 def _higher_is_worse(metric: str) -> bool:

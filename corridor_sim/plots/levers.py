@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..rundir import LeversDirectory
-from .common import figure
+from .common import figure, footnote, provenance
 
 GAIN, LOSS = "#2ca02c", "#d62728"
 
@@ -53,6 +53,7 @@ def lever_gains(source, measure: str = "p95") -> Figure:
         ax.set_axisbelow(True)
     fig.suptitle(f"What each lever buys: {info.get('scenario')}, against its base over {info.get('replications')} "
                  "replications (whisker: paired 95% interval; pale: includes 0)", fontsize=11, x=0.01, ha="left")
+    footnote(fig, provenance(info.get("scenario", "levers"), info.get("seed"), info.get("replications")))
     return fig
 
 

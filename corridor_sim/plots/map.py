@@ -1,5 +1,11 @@
-"""The corridor map: nodes at their coordinates, links coloured by how full they ran and drawn as
-wide as the tonnes they carried, the top bottleneck ringed and named."""
+"""The corridor map: Natural Earth's land, seas and borders under it; each link along its alignment,
+coloured by how full it ran and as wide as the tonnes it carried; the top bottleneck ringed and named.
+
+Widths are on a scale in tonnes per year per millimetre (`t_per_mm`): by default one that makes the
+busiest link about 4 mm wide, or a fixed one, the same for two maps that are to be compared
+(`run --plots --map-scale`). Links between the same two nodes are drawn side by side; names are
+placed where they strike nothing (`placement`).
+"""
 
 from __future__ import annotations
 
@@ -10,20 +16,28 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Polygon, Rectangle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path
 
 from ..analysis import links as link_analysis
 from ..analysis.elements import resource_links, resource_node
+from ..analysis.labels import label, resource_labels
+from ..geo.alignment import link_lines, midpoint, side_by_side
+from ..geo.basemap import load_basemap
 from ..rundir import NotARunDirectory, RunData, load_run
-from .common import UTIL_CMAP, cmap, figure, percent_formatter, pretty, scalar_mappable, value
-from .geodata import COUNTRIES, SEA_LABELS, SEAS, SMALL_COUNTRIES
+from .common import UTIL_CMAP, cmap, figure, percent_formatter, run_footnote, scalar_mappable, value
+from .geodata import COUNTRIES, SMALL_COUNTRIES
+from .placement import CENTRED, Placer
 
 NODE_MARKERS = {"origin_terminal": ("^", 80), "port": ("s", 55), "gauge_change": ("D", 50),
                 "border_station": ("D", 45), "hub": ("o", 55), "destination": ("*", 170), "junction": ("o", 20),
                 "station": ("o", 30)}
 NODE_RANK = {"port": 0, "origin_terminal": 0, "destination": 0, "hub": 1, "gauge_change": 1, "border_station": 1,
              "station": 2, "junction": 3}   # whose name is placed first, where names crowd
-LINK_STYLES = {"rail": "solid", "sea": (0, (4, 2)), "pipeline": (0, (1, 1.5))}
+LINK_STYLES = {"rail": "solid", "sea": (0, (4, 2)), "pipeline": (0, (1, 1.5)), "road": (0, (6, 1.5, 1, 1.5))}
+LAND, SEA, BORDER = "#f3f0e6", "#d5e5f3", "#b9b2a3"
+POINTS_PER_MM = 72 / 25.4
+WIDEST_MM = 4.0          # the default scale: the busiest link this wide
 
 
 def link_utilization(data) -> dict[str, float]:
@@ -38,12 +52,27 @@ def link_tonnes(data) -> dict[str, float]:
     return link_analysis.link_tonnes(data.scenario.get("links") or {}, data.visits, data.voyages, data.window)
 
 
-def corridor_map(data, zoom: bool | tuple = True) -> Figure:
-    """Nodes at their coordinates; links coloured by utilisation and as wide as the tonnes they
-    carried; the top bottleneck ringed in red and named.
+def default_scale(tonnes: dict[str, float]) -> float:
+    """Tonnes per year per mm that make the busiest link about WIDEST_MM wide, rounded up to 1, 2 or 5 × 10^k."""
+    top = max(tonnes.values(), default=0.0) / WIDEST_MM
+    if top <= 0:
+        return 1e5
+    power = 10 ** math.floor(math.log10(top))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= top)
 
-    A long corridor gets a second, larger panel around its top bottleneck (`zoom=False`
-    for the overview alone, or `zoom=(lon_min, lon_max, lat_min, lat_max)`)."""
+
+def width_points(tonnes: float, t_per_mm: float) -> float:
+    """A link's line width in points: its tonnes on the scale, never thinner than a hairline that shows."""
+    return max(0.8, tonnes / t_per_mm * POINTS_PER_MM)
+
+
+def corridor_map(data, zoom: bool | tuple = True, t_per_mm: float | None = None) -> Figure:
+    """Natural Earth's ground; links along their alignment, coloured by utilisation and as wide as the
+    tonnes they carried (`t_per_mm`: a fixed scale, tonnes per year per mm of width); the top bottleneck
+    ringed in red and named.
+
+    A long corridor gets a second, larger panel around its top bottleneck (`zoom=False` for the
+    overview alone, or `zoom=(lon_min, lon_max, lat_min, lat_max)`)."""
     data = load_run(data)
     nodes = data.scenario["nodes"]
     lats = [n["lat"] for n in nodes.values()]
@@ -54,49 +83,51 @@ def corridor_map(data, zoom: bool | tuple = True) -> Figure:
         tonnes = link_tonnes(data)
     except NotARunDirectory:
         tonnes = {}
+    scale = t_per_mm or default_scale(tonnes)
     top = (data.summary.get("bottlenecks") or [None])[0]
-    segments = _link_segments(data)
+    lines = link_lines(data.scenario)
     place = _resource_place(data.resource(top["name"]) or {}, nodes, data.scenario.get("links") or {},
-                            segments) if top else None
+                            lines) if top else None
     box = None
     if isinstance(zoom, tuple):
         box = zoom
     elif zoom and full[1] - full[0] > 35:
         cx, cy = place if place else ((full[0] + full[1]) / 2, (full[2] + full[3]) / 2)
         box = (cx - 10.5, cx + 10.5, cy - 4.8, cy + 4.8)
+    panels = []
     if box is None:
-        fig = figure(13, 7.2)
+        fig = figure(13, 7.4)
         ax = fig.add_subplot()
-        _draw_map(ax, data, full, util, tonnes, segments, top, place)
+        panels.append((ax, full, top))
         legend_ax = ax
     else:
-        fig = figure(13, 10.8)
+        fig = figure(13, 11.0)
         grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.55], width_ratios=[1.75, 1])
         ax = fig.add_subplot(grid[0, :])
-        _draw_map(ax, data, full, util, tonnes, segments, None, place)
         ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], fill=False, ec="#444", lw=1,
                                ls="--", zorder=8))
-        ax.text(box[0], box[3] + 0.3, "detail below", fontsize=7.5, color="#444", va="bottom")
+        ax.text(box[0], box[2] - 0.3, "detail below", fontsize=7.5, color="#444", va="top")
         legend_ax = fig.add_subplot(grid[1, 1])
         legend_ax.axis("off")
         zax = fig.add_subplot(grid[1, 0])
-        _draw_map(zax, data, box, util, tonnes, segments, top, place)
         zax.set_title("detail: around the top bottleneck", fontsize=10, loc="left")
-    _legend(fig, legend_ax, data, tonnes, top, detail=box is not None)
+        panels += [(ax, full, None), (zax, box, top)]
+    for axis, extent, ring in panels:
+        _draw_map(axis, data, extent, util, tonnes, scale, lines, ring, place)
+    _legend(fig, legend_ax, data, tonnes, scale, top, detail=box is not None)
     rep = " (utilisation: means over replications; tonnes: first replication)" if data.is_replications else ""
     fig.suptitle(f"{data.name}: utilisation and tonnes carried per link{rep}", fontsize=13, x=0.01, ha="left")
+    run_footnote(fig, data)
     fig.draw_without_rendering()  # the layout first: names are placed in display space
-    if box is None:
-        _label_nodes(ax, nodes, full, "all")
-    else:
-        _label_nodes(ax, nodes, full, "main")
-        _label_nodes(zax, nodes, box, "all")
+    drawn_lines = list(lines.values())
+    for i, (axis, extent, ring) in enumerate(panels):
+        _names(axis, data, extent, ring and place, overview=box is not None and i == 0, lines=drawn_lines)
     return fig
 
 
-def _legend(fig: Figure, legend_ax, data: RunData, tonnes: dict, top: dict | None, detail: bool) -> None:
-    """The colour bar, the key to lines, widths and markers, and (beside a detail) the ranked bottlenecks."""
-    t_max = max(tonnes.values(), default=0.0) or 1.0
+def _legend(fig: Figure, legend_ax, data: RunData, tonnes: dict, scale: float, top: dict | None,
+            detail: bool) -> None:
+    """The colour bar, the key to lines, widths (on the map's scale) and markers, and the ranked bottlenecks."""
     sm = scalar_mappable(cmap(UTIL_CMAP), Normalize(0, 1))
     bar = fig.colorbar(sm, ax=legend_ax, shrink=0.45 if detail else 0.7, pad=0.01,
                        location="top" if detail else "right")
@@ -104,33 +135,30 @@ def _legend(fig: Figure, legend_ax, data: RunData, tonnes: dict, top: dict | Non
     bar.ax.xaxis.set_major_formatter(percent_formatter())
     bar.ax.yaxis.set_major_formatter(percent_formatter())
     handles = [Line2D([], [], color="#555", lw=2, ls=ls, label=lab)
-               for ls, lab in (("solid", "rail"), ((0, (4, 2)), "sea (fleet)"), ((0, (1, 1.5)), "pipeline"))]
+               for ls, lab in (("solid", "rail"), ((0, (4, 2)), "sea (fleet)"), ((0, (1, 1.5)), "pipeline"),
+                               ((0, (6, 1.5, 1, 1.5)), "road"))]
     handles.append(Line2D([], [], color="#9a9a9a", lw=2, label="no capacity limit modelled"))
     if tonnes:
-        for mt in _nice_levels(t_max):
-            handles.append(Line2D([], [], color="#555", lw=_width(mt, t_max), label=f"{mt / 1e6:g} Mt/yr"))
+        for mt in _nice_levels(max(tonnes.values(), default=0.0)):
+            handles.append(Line2D([], [], color="#555", lw=width_points(mt, scale), label=f"{mt / 1e6:g} Mt/yr"))
     kinds = [("^", "origin terminal"), ("D", "gauge change / border"), ("s", "port"), ("o", "hub or junction"),
              ("*", "destination")]
     handles += [Line2D([], [], marker=m, color="#222", mfc="white", ls="", label=lab) for m, lab in kinds]
     if top and detail:
         handles.append(Line2D([], [], marker="o", ms=14, mfc="none", mec="#c00000", mew=2, ls="",
                               label="top bottleneck"))
-    legend_ax.legend(handles=handles, loc="center" if detail else "upper right", fontsize=8.5,
-                     framealpha=0.9, title="links (width: tonnes per year carried)", title_fontsize=8.5,
-                     ncols=1)
+    legend_ax.legend(handles=handles, loc="center" if detail else "upper right", fontsize=8.5, framealpha=0.9,
+                     title=f"links (width: 1 mm = {scale / 1e6:g} Mt/yr carried)", title_fontsize=8.5, ncols=1)
     if detail and data.summary.get("bottlenecks"):
+        names = resource_labels(data.summary.get("resources") or [], data.scenario)
         lines = ["Ranked bottlenecks"]
         for i, b in enumerate(data.summary["bottlenecks"][:4], 1):
             u, sh = value(b.get("utilization")), value(b.get("wait_share"))
-            lines.append(f"{i}. {b['name']}" + (f"  {u:.0%} busy" if u else "")
+            lines.append(f"{i}. {names.get(b['name'], b['name'])}" + (f"  {u:.0%} busy" if u else "")
                          + (f", {sh:.0%} of waiting" if sh is not None else ""))
         legend_ax.text(0.5, 0.02, "\n".join(lines), transform=legend_ax.transAxes, fontsize=8.5, ha="center",
                        va="bottom", family="monospace",
                        bbox={"boxstyle": "round,pad=0.5", "fc": "#fff5f5", "ec": "#c00000"})
-
-
-def _width(t: float, t_max: float) -> float:
-    return 1.2 + 11.0 * t / t_max
 
 
 def _nice_levels(t_max: float) -> list[float]:
@@ -138,76 +166,63 @@ def _nice_levels(t_max: float) -> list[float]:
     return levels[-2:] if len(levels) >= 2 else levels
 
 
-def _link_segments(data: RunData) -> dict:
-    """Each link as a straight segment; parallel links between the same two nodes side by side."""
-    nodes, links = data.scenario["nodes"], data.scenario.get("links") or {}
-    count: dict[frozenset, int] = {}
-    seen: dict[frozenset, int] = {}
-    for link in links.values():
-        key = frozenset((link["from"], link["to"]))
-        count[key] = count.get(key, 0) + 1
-    segments = {}
-    for lid, link in links.items():
-        a, b = nodes[link["from"]], nodes[link["to"]]
-        key = frozenset((link["from"], link["to"]))
-        k = seen.get(key, 0)
-        seen[key] = k + 1
-        offset = (k - (count[key] - 1) / 2) * 0.3
-        (x0, y0), (x1, y1) = (a["lon"], a["lat"]), (b["lon"], b["lat"])
-        length = math.hypot(x1 - x0, y1 - y0) or 1.0
-        ox, oy = -(y1 - y0) / length * offset, (x1 - x0) / length * offset
-        segments[lid] = [(x0 + ox, y0 + oy), (x1 + ox, y1 + oy)]
-    return segments
-
-
-def _resource_place(res: dict, nodes: dict, links: dict, segments: dict):
-    """Where to mark a resource on the map: the midpoint of its link (of the first its fleet sails),
-    or its node."""
+def _resource_place(res: dict, nodes: dict, links: dict, lines: dict):
+    """Where to mark a resource on the map: halfway along its link (the first its fleet sails), or its node."""
     lids = resource_links(res, links)
     if lids:
-        (x0, y0), (x1, y1) = segments[lids[0]]
-        return (x0 + x1) / 2, (y0 + y1) / 2
+        return midpoint(lines[lids[0]])
     where = [n for n in [*(res.get("nodes") or []), resource_node(res)] if n in nodes]
     if where:
         return nodes[where[0]]["lon"], nodes[where[0]]["lat"]
     return None
 
 
-def _draw_map(ax, data: RunData, extent, util, tonnes, segments, top, place) -> None:
+def _oriented(ring, clockwise: bool) -> np.ndarray:
+    pts = np.asarray(ring, dtype=float)
+    area = 0.5 * np.sum(pts[:-1, 0] * pts[1:, 1] - pts[1:, 0] * pts[:-1, 1]) if len(pts) > 2 else 0.0
+    return pts[::-1] if (area < 0) != clockwise else pts
+
+
+def _polygon_patch(polygon, colour: str, edge: str, lw: float, zorder: float) -> PathPatch:
+    """A polygon with holes (outer ring counter-clockwise, holes clockwise: the nonzero rule leaves them open)."""
+    rings = [_oriented(polygon[0], False), *(_oriented(h, True) for h in polygon[1:])]
+    path = Path.make_compound_path(*(Path(r, closed=True) for r in rings if len(r) > 2))
+    return PathPatch(path, facecolor=colour, edgecolor=edge, lw=lw, zorder=zorder)
+
+
+def _draw_ground(ax, extent) -> None:
+    x0, x1, y0, y1 = extent
+    base = load_basemap()
+    ax.set_facecolor(SEA)
+
+    def near(polygon) -> bool:
+        xs, ys = zip(*polygon[0])
+        return min(xs) < x1 and max(xs) > x0 and min(ys) < y1 and max(ys) > y0
+
+    for polygon in base.land:
+        if near(polygon):
+            ax.add_patch(_polygon_patch(polygon, LAND, "#a9bccc", 0.5, 0))
+    for polygon in base.water:
+        if near(polygon):
+            ax.add_patch(_polygon_patch(polygon, SEA, "#a9bccc", 0.5, 0.5))
+    ax.add_collection(LineCollection(base.borders, colors=BORDER, linewidths=0.7, linestyles=(0, (3, 1.5)), zorder=1))
+
+
+def _draw_map(ax, data: RunData, extent, util, tonnes, scale, lines, top, place) -> None:
     nodes, links = data.scenario["nodes"], data.scenario.get("links") or {}
     x0, x1, y0, y1 = extent
-    lat0 = (y0 + y1) / 2
-    ax.set_aspect(1.0 / math.cos(math.radians(lat0)))
+    ax.set_aspect(1.0 / math.cos(math.radians((y0 + y1) / 2)))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_facecolor("#fbfaf6")
-    span = x1 - x0
-    for sea, pts in SEAS.items():
-        ax.add_patch(Polygon(pts, closed=True, facecolor="#dbe9f6", edgecolor="#a9c4de", lw=0.8, zorder=0))
-        xs, ys = zip(*pts)
-        lx, ly = SEA_LABELS.get(sea, (np.mean(xs), np.mean(ys)))
-        if x0 < lx < x1 and y0 < ly < y1:
-            ax.text(lx, ly, sea, color="#6d8fb3", fontsize=8 if span > 35 else 10, style="italic", ha="center",
-                    va="center", zorder=1, rotation=90 if sea == "Caspian Sea" and span <= 35 else 0)
-    for code in sorted({n.get("country") for n in nodes.values() if n.get("country")}):
-        name, la, lo = COUNTRIES.get(code, (code, None, None))
-        if la is None:
-            pts = [(n["lat"], n["lon"]) for n in nodes.values() if n.get("country") == code]
-            la, lo = np.mean([p[0] for p in pts]) + 1.2, np.mean([p[1] for p in pts])
-        if span > 35 and code in SMALL_COUNTRIES:
-            continue
-        crowded = any(abs(n["lon"] - lo) < span / 30 and abs(n["lat"] - la) < (y1 - y0) / 14 for n in nodes.values())
-        if x0 + 1 < lo < x1 - 1 and y0 + 0.5 < la < y1 - 0.5 and not crowded:
-            ax.text(lo, la, name.upper(), color="#c4bfb2", fontsize=11 if span > 35 else 13, fontweight="bold",
-                    ha="center", va="center", zorder=1)
-    t_max = max(tonnes.values(), default=0.0) or 1.0
+    _draw_ground(ax, extent)
+    drawn = side_by_side(lines, links, spacing=(x1 - x0) / 160)
     colours, norm = cmap(UTIL_CMAP), Normalize(0, 1)
     for lid, link in links.items():
         style = LINK_STYLES.get(link.get("mode", "rail"), (0, (2, 2)))
         colour = colours(norm(util[lid])) if lid in util else "#9a9a9a"
-        width = _width(tonnes.get(lid, 0.0), t_max) if tonnes else 3.0
-        ax.add_collection(LineCollection([segments[lid]], colors=[colour], linewidths=[width], linestyles=[style],
-                                         capstyle="butt", zorder=3))
+        width = width_points(tonnes.get(lid, 0.0), scale) if tonnes else 3.0
+        ax.add_collection(LineCollection([drawn[lid]], colors=[colour], linewidths=[width], linestyles=[style],
+                                         capstyle="butt", joinstyle="round", zorder=3))
     for n in nodes.values():
         marker, size = NODE_MARKERS.get(n.get("kind"), ("o", 30))
         ax.scatter([n["lon"]], [n["lat"]], marker=marker, s=size, facecolor="white", edgecolor="#222", lw=1.1,
@@ -215,8 +230,9 @@ def _draw_map(ax, data: RunData, extent, util, tonnes, segments, top, place) -> 
     if top and place:
         x, y = place
         ax.scatter([x], [y], s=1100, facecolor="none", edgecolor="#c00000", lw=2.5, zorder=6)
+        name = resource_labels(data.summary.get("resources") or [], data.scenario).get(top["name"], top["name"])
         u, share = value(top.get("utilization")), value(top.get("wait_share"))
-        text = f"Top bottleneck: {top['name']}" + (f"\nutilisation {u:.0%}" if u else "") \
+        text = f"Top bottleneck: {name}" + (f"\nutilisation {u:.0%}" if u else "") \
             + (f", {share:.0%} of all waiting" if share is not None else "")
         ax.annotate(text, (x, y), xytext=(0.72, 0.07), textcoords="axes fraction", ha="center", fontsize=9.5,
                     color="#c00000", fontweight="bold", zorder=7,
@@ -225,43 +241,39 @@ def _draw_map(ax, data: RunData, extent, util, tonnes, segments, top, place) -> 
     ax.set_xlabel("longitude (°E)", fontsize=8)
     ax.set_ylabel("latitude (°N)", fontsize=8)
     ax.tick_params(labelsize=7.5)
-    ax.grid(color="#e6e3da", lw=0.5)
+    ax.grid(color="#c9d6e2", lw=0.4)
 
 
-def _label_nodes(ax, nodes: dict, extent, labels: str) -> None:
-    """Node names beside their markers, each put where it covers no other name or marker
-    (`labels="main"`: the minor ones, and those with no room, left out).
-
-    Works in display points, so call it once the figure's layout is done."""
+def _names(ax, data: RunData, extent, ring, overview: bool, lines=()) -> None:
+    """The nodes' names (display names), then the countries' and the seas', each where it strikes nothing.
+    On the overview above a detail, only the main nodes are named (the detail names the rest); `ring`: where
+    the top bottleneck is ringed, kept clear."""
+    nodes = data.scenario["nodes"]
     x0, x1, y0, y1 = extent
-    to_pt = 72.0 / ax.figure.dpi
+    placer = Placer(ax)
     inside = {nid: n for nid, n in nodes.items() if x0 < n["lon"] < x1 and y0 < n["lat"] < y1}
-    at = {nid: ax.transData.transform((n["lon"], n["lat"])) * to_pt for nid, n in inside.items()}
-    taken = [(p[0] - 4, p[1] - 4, p[0] + 4, p[1] + 4) for p in at.values()]
+    for n in inside.values():
+        placer.block(n["lon"], n["lat"])
+    if ring:
+        placer.block(*ring, radius=19.0)
+    for line in lines:
+        placer.block_line(line)
     for nid, n in sorted(inside.items(), key=lambda kv: (NODE_RANK.get(kv[1].get("kind"), 3), -kv[1]["lat"])):
-        minor = n.get("kind") == "junction"
-        size = 7 if minor else 8.5
-        text = pretty(nid)
-        w, h = len(text) * 0.56 * size + 2, 1.3 * size
-        px, py = at[nid]
-        g = 6.0
-        candidates = [((0, g), "center", "bottom", (-w / 2, g)), ((g, 0), "left", "center", (g, -h / 2)),
-                      ((0, -g), "center", "top", (-w / 2, -g - h)), ((-g, 0), "right", "center", (-g - w, -h / 2)),
-                      ((g * 0.7, g * 0.7), "left", "bottom", (g * 0.7, g * 0.7)),
-                      ((-g * 0.7, -g * 0.7), "right", "top", (-g * 0.7 - w, -g * 0.7 - h)),
-                      ((g * 0.7, -g * 0.7), "left", "top", (g * 0.7, -g * 0.7 - h)),
-                      ((-g * 0.7, g * 0.7), "right", "bottom", (-g * 0.7 - w, g * 0.7))]
-
-        def overlap(c):
-            bx, by = px + c[3][0], py + c[3][1]
-            return sum(max(0.0, min(bx + w, b[2]) - max(bx, b[0])) * max(0.0, min(by + h, b[3]) - max(by, b[1]))
-                       for b in taken)
-
-        best = min(candidates, key=lambda c: (overlap(c) > 1e-9, overlap(c), candidates.index(c)))
-        if labels == "main" and (minor or overlap(best) > 0.25 * w * h):
+        minor = NODE_RANK.get(n.get("kind"), 3) >= 2
+        if overview and minor:
             continue
-        bx, by = px + best[3][0], py + best[3][1]
-        taken.append((bx, by, bx + w, by + h))
-        ax.annotate(text, (n["lon"], n["lat"]), xytext=best[0], textcoords="offset points", ha=best[1],
-                    va=best[2], fontsize=size, color="#555" if minor else "#111", zorder=6,
-                    bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.7})
+        placer.place(label(data.scenario, "nodes", nid), n["lon"], n["lat"], 7 if minor else 8.5,
+                     color="#555" if minor else "#111", zorder=6,
+                     bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.75})
+    span = x1 - x0
+    for code in sorted({n.get("country") for n in nodes.values() if n.get("country")}):
+        name, la, lo = COUNTRIES.get(code, (code, None, None))
+        if la is None or (span > 35 and code in SMALL_COUNTRIES):
+            continue
+        if x0 < lo < x1 and y0 < la < y1:
+            placer.place(name.upper(), lo, la, 11 if span > 35 else 13, CENTRED, clear_of_lines=True,
+                         color="#bdb6a5", fontweight="bold", zorder=1)
+    for sea, lo, la in load_basemap().seas:
+        if x0 < lo < x1 and y0 < la < y1:
+            placer.place(sea, lo, la, 8 if span > 35 else 10, CENTRED, clear_of_lines=True, color="#5f85ad",
+                         style="italic", zorder=1)

@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 from ..analysis import monthly
 from ..experiment.stats import t_interval
 from ..rundir import NotARunDirectory, RunData, load_run
-from .common import figure
+from .common import figure, run_footnote
 
 CARGO_COLORS = {"container": "#3182bd", "wagonload": "#31a354", "liquid_bulk": "#636363"}
 CARGO_LABELS = {"container": "containers", "wagonload": "wagonload", "liquid_bulk": "liquid bulk (oil)"}
@@ -98,6 +98,7 @@ def monthly_tonnes(data, ax=None) -> Figure:
               ncols=len(handles))
     rep = f" (mean of {n} replications)" if n > 1 else ""
     ax.set_title(f"{data.name}: tonnes delivered per month{rep}", fontsize=12, loc="left")
+    run_footnote(fig, data)
     return fig
 
 

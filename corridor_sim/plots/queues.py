@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from ..analysis.labels import resource_labels
 from ..rundir import RunData, load_run
-from .common import figure, value
+from .common import figure, run_footnote, value
 
 # What waits in a resource's queue, by its kind: the label of the queue's axis.
 QUEUE_UNITS = {"fleet": "consignments", "rail_section": "trains", "station": "trains", "berth": "vessels",
@@ -32,6 +33,7 @@ def queue_lengths(data, resources=None, top: int = 4) -> Figure:
     fig = figure(12, 0.6 + 2.0 * max(1, len(names)))
     axes = fig.subplots(max(1, len(names)), 1, sharex=True, squeeze=False)[:, 0]
     warm_end = data.date([data.warmup_hours])[0]
+    shown = resource_labels(data.summary.get("resources") or [], data.scenario)
     for ax, name in zip(axes, names):
         g = s[s.resource == name].sort_values("time")
         ax.fill_between(data.date(g.time), g.queue, step="post", color="#fdae6b", alpha=0.6, lw=0)
@@ -40,7 +42,7 @@ def queue_lengths(data, resources=None, top: int = 4) -> Figure:
         r = data.resource(name) or {}
         u, wait = value(r.get("utilization")), value(r.get("mean_wait_hours"))
         ax.set_ylabel(QUEUE_UNITS.get(r.get("kind"), "waiting"), fontsize=8)
-        ax.set_title(f"{name}" + (f" — utilisation {u:.0%}" if u is not None else "")
+        ax.set_title(shown.get(name, name) + (f" — utilisation {u:.0%}" if u is not None else "")
                      + (f", mean wait {wait:.1f} h" if wait is not None else ""), fontsize=9.5, loc="left")
         ax.grid(color="#eee")
         ax.set_ylim(bottom=0)
@@ -50,4 +52,5 @@ def queue_lengths(data, resources=None, top: int = 4) -> Figure:
     rep = " (first replication)" if data.is_replications else ""
     fig.suptitle(f"{data.name}: queue length over time at the busiest resources{rep}", fontsize=12, x=0.01,
                  ha="left")
+    run_footnote(fig, data)
     return fig

@@ -34,9 +34,10 @@ __all__ = ["REPORT", "render_levers_report", "render_market_report", "render_rep
            "write_report"]
 
 
-def write_report(directory, out=None) -> Path:
-    """Write the report of `directory` (a run, replications, a sweep or levers) to `out` (default:
-    DIR/report.html), atomically. Raises `NotARunDirectory` for a directory that is none of them, and
+def write_report(directory, out=None, interactive: bool = False) -> Path:
+    """Write the report of `directory` (a run, replications, a sweep, levers or a market) to `out` (default:
+    DIR/report.html), atomically; `interactive`: a run's map also as a Plotly figure (`render_report`).
+    Raises `NotARunDirectory` for a directory that is none of them, and
     `OutputRefused` (before anything is drawn) if `out` is a file that is not a corridor-sim report."""
     out = Path(out) if out is not None else Path(directory) / REPORT
     check_file_out(out, is_report, "report")
@@ -47,5 +48,5 @@ def write_report(directory, out=None) -> Path:
     elif (Path(directory) / MARKET).is_file():
         page = render_market_report(directory)
     else:
-        page = render_report(directory)
+        page = render_report(directory, interactive=interactive)
     return write_file_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"), replaces=is_report, final=True)

@@ -12,6 +12,7 @@ import base64
 
 import yaml
 
+from ..analysis.labels import group_label, label, resource_labels
 from ..analysis.values import ci95, value
 from ..experiment.metrics import reported_kpis
 from ..output import SUMMARY
@@ -39,15 +40,28 @@ FIGURE_NOTES = {
 }
 
 
-def render_report(source, figures: dict | None = None) -> str:
-    """The HTML page of a run directory, a replications directory or a RunResult."""
+def render_report(source, figures: dict | None = None, interactive: bool = False) -> str:
+    """The HTML page of a run directory, a replications directory or a RunResult; `interactive`: with the
+    map as a Plotly figure too (hover, zoom), its script inline (a few MB more: plotly.min.js; needs Plotly)."""
     data = load_run(source)
+    live = interactive_section(data) if interactive else ""
     if figures is not None:
-        return _page(data, {name: png_base64(fig) for name, fig in figures.items()})
+        return _page(data, {name: png_base64(fig) for name, fig in figures.items()}, live)
     saved = _saved_pngs(data)
     if saved is not None:
-        return _page(data, saved)
-    return _page(data, {name: png_base64(fig) for name, fig in run_figures(data).items()})
+        return _page(data, saved, live)
+    return _page(data, {name: png_base64(fig) for name, fig in run_figures(data).items()}, live)
+
+
+def interactive_section(data: RunData) -> str:
+    """The interactive map (`plots.interactive`) as a piece of the page, Plotly's script inline: offline."""
+    from ..plots.interactive import interactive_map   # Plotly: only for report --interactive
+
+    figure = interactive_map(data).to_html(full_html=False, include_plotlyjs=True, div_id="interactive-map",
+                                           config={"displaylogo": False})
+    return ('<h3>The corridor, interactive</h3><p class="muted">Hover on a node or on a link\'s midpoint for what '
+            'the run measured there (the properties of network.geojson); drag to zoom, double-click to reset.</p>'
+            + figure)
 
 
 def _saved_pngs(data: RunData) -> dict | None:
@@ -62,7 +76,7 @@ def _saved_pngs(data: RunData) -> dict | None:
     return {f.name: base64.b64encode(f.read_bytes()).decode("ascii") for f in files}
 
 
-def _page(data: RunData, pngs: dict[str, str]) -> str:
+def _page(data: RunData, pngs: dict[str, str], interactive: str = "") -> str:
     s, sc = data.summary, data.scenario
     reps = data.is_replications
     title = f"corridor-sim report: {data.name}"
@@ -83,14 +97,15 @@ def _page(data: RunData, pngs: dict[str, str]) -> str:
                  + '<a href="#resources">Resources</a><a href="#scenario">Scenario</a>'
                  '<a href="#provenance">Provenance</a></p>')
     parts.append(_stability(s))
-    parts.append(_headline(s, reps))
-    parts.append(_bottlenecks(s, reps))
+    parts.append(_headline(s, reps, sc))
+    parts.append(_bottlenecks(s, reps, sc))
     parts.append(_capacity(s))
     parts.append('<h2 id="figures">Figures</h2>')
     for name, b64 in pngs.items():
         head, note = FIGURE_NOTES.get(name, (name, ""))
         parts.append(figure_html(name.rsplit(".", 1)[0], head, b64, note))
     parts.append(RENDER_CHECK)
+    parts.append(interactive)
     parts.append(_flows(s, sc, reps))
     parts.append(routes)
     parts.append(_resources(s, reps))
@@ -117,7 +132,7 @@ def _stability(s: dict) -> str:
            f'Stability — {esc(msg or "not computed")}</div>'
 
 
-def _headline(s: dict, reps: bool) -> str:
+def _headline(s: dict, reps: bool, sc: dict) -> str:
     k = s.get("kpis") or {}
     out = ['<h2 id="kpis">Key performance indicators</h2><div class="kpis">']
     demand = sum(value(v) or 0.0 for v in (k.get("demand_tonnes_per_year_by_flow") or {}).values())
@@ -137,7 +152,7 @@ def _headline(s: dict, reps: bool) -> str:
         out.append("".join(f"<th>{c}</th>" + ("<th>95% interval</th>" if reps else "")
                            for c in ("mean", "p50", "p95")) + "<th>n</th></tr>")
         for g, st in groups.items():
-            row = f'<tr><td class="l">{esc(g)}</td>'
+            row = f'<tr><td class="l">{named(group_label(sc, g), g)}</td>'
             for c in ("mean", "p50", "p95"):
                 row += cells(st.get(c), 1, f"transit_days_by_group.{g}.{c}", reps)
             row += cell(st.get("n"), 0) + "</tr>"
@@ -167,7 +182,7 @@ def _flows(s: dict, sc: dict, reps: bool) -> str:
         d, dem, t = delivered.get(flow), demand.get(flow), transit.get(flow) or {}
         ratio = (value(d) / value(dem)) if value(d) is not None and value(dem) else None
         mean, p95 = value(t.get("mean")), value(t.get("p95"))
-        row = f'<tr><td class="l">{esc(flow)}</td>{cell(dem, 0)}'
+        row = f'<tr><td class="l">{named(label(sc, "flows", flow), flow)}</td>{cell(dem, 0)}'
         row += cells(d, 0, f"delivered_tonnes_per_year_by_flow.{flow}", reps)
         row += f"<td>{pct(ratio)}</td>" + cells(t.get("mean"), 1, f"transit_days.{flow}.mean", reps)
         row += cell(t.get("p50"), 1) + cells(t.get("p95"), 1, f"transit_days.{flow}.p95", reps)
@@ -184,15 +199,22 @@ def _flows(s: dict, sc: dict, reps: bool) -> str:
             names = _route_names((sc.get("flows") or {}).get(flow) or {})
             for i, v in enumerate(vals):
                 name = names[i] if i < len(names) else f"option {i + 1}"
-                out.append(f'<tr><td class="l">{esc(flow) if i == 0 else ""}</td><td class="l">{esc(name)}</td>'
+                shown = named(label(sc, "flows", flow), flow) if i == 0 else ""
+                out.append(f'<tr><td class="l">{shown}</td><td class="l">{esc(name)}</td>'
                            + cell(v, key=f"route_shares.{flow}.{i}", percent=True)
                            + (ci_cell(v, 0, percent=True) if reps else "") + "</tr>")
         out.append("</table>")
     return "\n".join(out)
 
 
-def _bottlenecks(s: dict, reps: bool) -> str:
+def named(shown: str, element_id: str) -> str:
+    """A display name for people, with its id beside it (muted) for whoever looks it up in the files."""
+    return esc(shown) if shown == element_id else f'{esc(shown)} <span class="muted">{esc(element_id)}</span>'
+
+
+def _bottlenecks(s: dict, reps: bool, sc: dict | None = None) -> str:
     rows = s.get("bottlenecks") or []
+    names = resource_labels(s.get("resources") or [], sc or {})
     out = ['<h2 id="bottlenecks">Bottlenecks</h2>']
     if not rows:
         return out[0] + "<p>No resource is busy or waited for enough to be ranked.</p>"
@@ -207,7 +229,7 @@ def _bottlenecks(s: dict, reps: bool) -> str:
                + '<th>working</th><th>occupied</th><th>share of waiting</th><th>of it for capacity</th>'
                  '<th>share of transit time</th><th class="l">queue</th><th class="l">why</th></tr>')
     for i, b in enumerate(rows, 1):
-        row = f'<tr><td>{i}</td><td class="l">{esc(b["name"])}</td><td class="l">{esc(b.get("kind", ""))}</td>'
+        row = f'<tr><td>{i}</td><td class="l">{named(names.get(b["name"], b["name"]), b["name"])}</td><td class="l">{esc(b.get("kind", ""))}</td>'
         if reps:
             row += f"<td>{esc(b.get('listed_in'))}</td><td>{num(value(b.get('rank')), 1)}</td>"
         row += cell(b.get("utilization"), percent=True) + cell(b.get("occupancy"), percent=True)

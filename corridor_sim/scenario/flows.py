@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from .display import Displayed
 from .durations import Hours
 from .types import Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Strict
 
@@ -38,7 +39,7 @@ class EmptyReturn(Strict):
     turnaround_hours: Hours = 24.0
 
 
-class _FlowBase(Strict):
+class _FlowBase(Displayed):
     origin: Identifier
     destination: Identifier
     group: str | None = Field(

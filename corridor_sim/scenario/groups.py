@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .types import PositiveFloat, Strict
+from .display import Displayed
+from .types import PositiveFloat
 
 
-class FlowGroup(Strict):
+class FlowGroup(Displayed):
     promised_days: PositiveFloat | None = Field(default=None, description="Transit promised to the group's "
                                                                           "flows, from leaving the origin.")

@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .costs import Costs
+from .display import Displayed, Drawn
 from .durations import Duration, Hours, PositiveHours
 from .emissions import Emissions
 from .flows import Flow
@@ -136,7 +137,7 @@ class Embargo(Strict):
         return self
 
 
-class Node(Strict):
+class Node(Displayed):
     name: str | None = None
     kind: NodeKind
     lat: Annotated[Number, Field(ge=-90, le=90)]
@@ -160,7 +161,7 @@ class Node(Strict):
 KM_BY_COUNTRY = "Kilometres in each country (by `country` code), for a link across a border: tariffs and traction."
 
 
-class RailLink(Strict):
+class RailLink(Drawn):
     """A rail section: a capacity in trains per day and a running speed.
 
     On double track (`tracks: 2`) each direction has its own capacity; on single
@@ -186,7 +187,7 @@ class Timetable(Strict):
     offset_hours: Hours = 0.0
 
 
-class SeaLink(Strict):
+class SeaLink(Drawn):
     """A line served by a vessel fleet: the fleet may serve several lines (its vessels go where its
     dispatch rule sends them)."""
 
@@ -202,7 +203,7 @@ class SeaLink(Strict):
         default=None, description="Share of the fleet's sailings, when its dispatch is fixed_shares.")
 
 
-class RoadLink(Strict):
+class RoadLink(Drawn):
     """A road between two nodes: trucks drive it in distance / speed, with no capacity limit."""
 
     mode: Literal["road"]
@@ -213,7 +214,7 @@ class RoadLink(Strict):
     km_by_country: dict[str, PositiveFloat] | None = Field(default=None, description=KM_BY_COUNTRY)
 
 
-class TransferLink(Strict):
+class TransferLink(Drawn):
     """A move of single consignments with a travel time and no capacity limit (truck shuttle, pipeline, internal move)."""
 
     mode: Literal["transfer"]
@@ -223,7 +224,7 @@ class TransferLink(Strict):
     travel_hours: Duration = 0.0
 
 
-class PipelineLink(Strict):
+class PipelineLink(Drawn):
     """A pipeline: a throughput in tonnes per year (a quota, for a shipper with one) and a transit time."""
 
     mode: Literal["pipeline"]
@@ -258,7 +259,7 @@ class Draft(Strict):
         return self
 
 
-class Fleet(Strict):
+class Fleet(Displayed):
     """Vessels of one type on one or more sea lines (the links that name the fleet); they sail when
     loaded or after a maximum wait, or on a timetable.
 
