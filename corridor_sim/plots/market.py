@@ -9,9 +9,12 @@ capacity (`static_capacity.tonnes_per_year` of the final run: the first element 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from matplotlib.figure import Figure
 
-from .common import figure
+from .. import __version__
+from .common import figure, footnote
 
 ROUTE_COLOURS = {"corridor": "#d95f02"}
 OTHER_COLOURS = ["#1b9e77", "#7570b3", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
@@ -19,26 +22,9 @@ OTHER_COLOURS = ["#1b9e77", "#7570b3", "#66a61e", "#e6ab02", "#a6761d", "#666666
 
 def market_figure(report: dict) -> Figure:
     """Shares by route per market, and the corridor's volume over the iterations against its capacity."""
-    fig = figure(11, 4.2)
+    fig = figure(11, 4.4)
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    markets = list(report["markets"])
-    colours = dict(ROUTE_COLOURS)
-    for mi, mname in enumerate(markets):
-        bottom = 0.0
-        for rname, r in report["markets"][mname]["routes"].items():
-            if rname not in colours:
-                colours[rname] = OTHER_COLOURS[(len(colours) - 1) % len(OTHER_COLOURS)]
-            left.barh(mi, r["share"], left=bottom, color=colours[rname],
-                      label=rname if mi == 0 or rname not in _routes(report, markets[:mi]) else None)
-            if r["share"] >= 0.04:
-                left.text(bottom + r["share"] / 2, mi, f"{r['share']:.0%}", ha="center", va="center", fontsize=8)
-            bottom += r["share"]
-    left.set_yticks(range(len(markets)), markets)
-    left.set_xlim(0, 1)
-    left.set_xlabel("share of the market's TEU")
-    left.set_title("Shares by route (corridor simulated)")
-    left.legend(fontsize=8, loc="lower right")
-
+    _shares(left, report)
     its = report["iterations"]
     exogenous = report["corridor_demand_tonnes_per_year"] - _market_tonnes(report, None)
     xs = [it["iteration"] for it in its]
@@ -55,11 +41,39 @@ def market_figure(report: dict) -> Figure:
     cap = cap.get("mean") if isinstance(cap, dict) else cap
     if cap:
         right.axhline(cap / 1e6, color="grey", ls="--", label="static capacity")
-    right.set_xlabel("iteration (last: the final simulation)")
+    right.set_xticks([*xs, last], [*map(str, xs), "final"])
+    right.set_xlabel("iteration (final: the settled demand simulated and written)")
     right.set_ylabel("Mt per year, whole corridor")
     right.set_title("Corridor volume against its capacity")
     right.legend(fontsize=8)
+    state = "converged" if report.get("converged") else "NOT converged"
+    footnote(fig, f"scenario {report.get('scenario')} · seed {report.get('seed')} · {report.get('replications')} "
+                  f"replications per iteration · {len(its)} iterations, {state} · drawn {dt.date.today().isoformat()} "
+                  f"by corridor-sim {__version__}")
     return fig
+
+
+def _shares(ax, report: dict) -> None:
+    """One bar per route of each market, on a log scale: the corridor's share is a fraction of a percent of a
+    market the sea carries almost whole, and a stacked bar would not show it."""
+    y, ticks, labels = 0, [], []
+    for mname, m in report["markets"].items():
+        for i, (rname, r) in enumerate(m["routes"].items()):
+            colour = ROUTE_COLOURS.get(rname) or OTHER_COLOURS[i % len(OTHER_COLOURS)]
+            share = max(r["share"], 1e-5)
+            ax.barh(y, share, color=colour)
+            ax.text(share * 1.15, y, f"{r['share']:.2%}" + ("" if r["simulated"] else " (published)"),
+                    va="center", fontsize=8)
+            ticks.append(y)
+            labels.append(f"{mname}: {rname}")
+            y += 1
+        y += 0.5
+    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(1e-4, 100)
+    ax.set_xlabel("share of the market's TEU (log scale)")
+    ax.set_title("Shares by route (the corridor simulated)")
 
 
 def _routes(report: dict, markets: list[str]) -> set[str]:
