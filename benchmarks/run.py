@@ -40,17 +40,18 @@ MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 
 sys.path.insert(0, str(PEERS))
 import tandem_spec  # noqa: E402  (stdlib only)
+from market_workload import workload6  # noqa: E402  (workload 6, issue 15)
 
 # Sizes of each workload per profile. `short` shrinks the scenario runs of
 # workloads 2-5 (overrides applied to every run) for the smoke test.
 PROFILES = {
     "full": dict(w1_repeats=7, w1_end=tandem_spec.END_HOURS, w2_scales=[1, 2, 5, 10], w2_repeats=3,
-                 w3_repeats=5, w4_replications=20, w4_repeats=5, w5_horizons=[366, 3650], w5_loop=50, short=[]),
+                 w3_repeats=5, w4_replications=20, w4_repeats=5, w5_horizons=[366, 3650], w5_loop=50, w6_replications=5, short=[]),
     "quick": dict(w1_repeats=3, w1_end=tandem_spec.END_HOURS, w2_scales=[1, 2, 5, 10], w2_repeats=1,
-                  w3_repeats=1, w4_replications=8, w4_repeats=1, w5_horizons=[366, 3650], w5_loop=10, short=[]),
+                  w3_repeats=1, w4_replications=8, w4_repeats=1, w5_horizons=[366, 3650], w5_loop=10, w6_replications=5, short=[]),
     "tiny": dict(w1_repeats=1, w1_end=tandem_spec.WARMUP_HOURS + 1500, w2_scales=[1, 2], w2_repeats=1,
                  w3_repeats=1, w4_replications=4, w4_repeats=1, w5_horizons=[10, 30], w5_loop=3,
-                 short=["warmup_days=5", "horizon_days=10"]),
+                 w6_replications=2, w6_set=["horizon_days=45", "market.equilibrium.max_iterations=2"], short=["warmup_days=5", "horizon_days=10"]),
 }
 
 TARGETS = {
@@ -59,6 +60,7 @@ TARGETS = {
     "w1_ciw_vs_corridor_min": 2.0,        # ciw run time / corridor-sim
     "w3_2030_year_seconds_max": 2.0,
     "w4_parallel_efficiency_min": 0.80,
+    "w6_market_2030_seconds_max": 120.0,
 }
 
 # Two-sided 95% Student t quantiles (no scipy needed).
@@ -544,6 +546,10 @@ def targets(res: dict) -> list[dict]:
     lp = w["5_memory"]["loop"]
     add(f"W5: memory does not grow over {lp['replications']} replications",
         f"{lp['slope_mb_per_replication']:+.3f} MB/replication", lp["flat"])
+    m = w["6_market"]
+    add("W6: the 2030 market equilibrium, 5 replications per iteration, ≤ 2 min on 2 workers",
+        f"{m['process_seconds']:.0f} s ({m['iterations']} iterations, {m['runs']} runs)",
+        m["process_seconds"] <= TARGETS["w6_market_2030_seconds_max"])
     return out
 
 
@@ -561,7 +567,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results", help="where latest.json and latest.md go")
     ap.add_argument("--readme", action=argparse.BooleanOptionalAction, default=None,
                     help="put the table into benchmarks/README.md (default: only for a full run into benchmarks/results)")
-    ap.add_argument("--only", default="1,2,3,4,5", help="comma-separated workloads to run (default all)")
+    ap.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated workloads to run (default all)")
     args = ap.parse_args(argv)
     profile = "tiny" if args.tiny else "quick" if args.quick else "full"
     p = PROFILES[profile]
@@ -570,7 +576,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     res: dict = {"environment": environment(profile), "targets_spec": TARGETS, "workloads": {}}
     steps = [("1", "1_tandem", workload1), ("2", "2_scaling", workload2), ("3", "3_year", workload3),
-             ("4", "4_parallel", workload4), ("5", "5_memory", workload5)]
+             ("4", "4_parallel", workload4), ("5", "5_memory", workload5),
+             ("6", "6_market", lambda p: workload6(p, say))]
     for key, name, fn in steps:
         if key in only:
             res["workloads"][name] = fn(p)

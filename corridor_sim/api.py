@@ -1,7 +1,7 @@
 """The Python API that the CLI and notebooks share: a thin facade over the single run
 (`simulate.py`) and the experiments (`experiment/`).
 
-    from corridor_sim.api import run, run_replications, sweep, compare, levers
+    from corridor_sim.api import run, run_replications, sweep, compare, levers, market
     result = run("scenarios/baseline_2024.yaml", overrides={"nodes.dostyk.station.servers": 4})
     result.summary["kpis"]["delivered_tonnes_per_year"]
     result.kpis        # the KPIs as a DataFrame; .trains, .voyages, .samples, .resources too
@@ -17,6 +17,7 @@ from . import experiment
 from .experiment import LeverResult, ReplicationResult, SweepResult, compare
 from .experiment.executors import check_options, time_limit
 from .experiment.replications import seeded
+from .market import MarketResult, market_equilibrium
 from .output import write_run
 from .ownership import check_out
 from .progress import drawing_progress
@@ -28,6 +29,7 @@ from .simulate import RunResult, simulate
 run_replications = drawing_progress(experiment.run_replications)
 sweep = drawing_progress(experiment.sweep)
 levers = drawing_progress(experiment.levers)
+market = drawing_progress(market_equilibrium)
 
 
 def run(
@@ -77,4 +79,4 @@ def run_loaded(sc: Scenario, resolved: dict, *, source: str | None = None, out: 
 
 
 __all__ = ["run", "run_loaded", "simulate", "RunResult", "run_replications", "sweep", "compare", "levers",
-           "ReplicationResult", "SweepResult", "LeverResult"]
+           "market", "ReplicationResult", "SweepResult", "LeverResult", "MarketResult"]

@@ -21,13 +21,16 @@ from .api import run
 from .layout import FINDINGS_JSON, FINDINGS_MD
 from .output import write_file_atomic
 from .ownership import OutputRefused, check_file_out, is_findings
+from .scenario.loader import load_raw
 
 GROUPS = (("china_baku", "China→Baku"), ("china_europe", "China→Europe"))
 
 
 def shipped_scenarios(directory: Path) -> list[Path]:
-    """The baseline first, then the 2030 target, then the studies in name order."""
-    files = sorted(p for p in Path(directory).glob("*.yaml"))
+    """The baseline first, then the 2030 target, then the studies in name order. A market study (a `market:`
+    section, README "Market") is `corridor-sim market`'s: run alone it is its parent with the flows as
+    written, a row that would repeat the parent's, so it is left out."""
+    files = sorted(p for p in Path(directory).glob("*.yaml") if "market" not in load_raw(p))
     order = {"baseline_2024.yaml": 0, "target_2030.yaml": 1}
     return sorted(files, key=lambda p: (order.get(p.name, 2), p.name))
 

@@ -9,7 +9,7 @@ findings), for the reader (`rundir.py`) and for the check of what `--out` may re
                             a failed run's error.txt; the figures of --plots; report.html
     replications            summary.json, runs.parquet, results.parquet, network.geojson (means), the figures,
                             report.html,
-                            replications/rep-0000/ … (run directories)
+                            replications/rep-0000/ … (run directories); a market's market.json, market.png
     sweep                   sweep.json, results.parquet, summary.parquet, saturation.parquet,
                             runs.parquet, sweep.png, report.html, runs/g000-r0000/ … (run directories)
     levers                  levers.json, gains.parquet, report.html, base/ (a replications directory),
@@ -60,6 +60,10 @@ LEVERS_BASE_DIR = "base"             # ... its base: a replications directory
 LEVERS_DIR = "levers"                # ... and its levers, each a replications directory
 LEVER_DIR = re.compile(r"lever-\d{3,}")   # a lever's directory (by index)
 
+# A market equilibrium: the final corridor replications, and beside their summary
+MARKET = "market.json"               # the markets' shares, the iterations (written last)
+MARKET_FIGURE = "market.png"         # market --plots
+
 # `corridor-sim export`: a workbook (one sheet per table), or a folder of CSV files with its manifest
 EXPORT_TABLES = ("kpis", "flows", "resources", "bottlenecks", "links", "nodes", "levers", "market",   # a run
                  "grid", "saturation", "runs", "gains")                                # a sweep; a levers experiment
@@ -72,7 +76,7 @@ FINDINGS_JSON = "findings.json"
 
 # What may stand at each level of an output (a name, or a pattern of run directory names).
 RUN_FILES = frozenset({SUMMARY, RESOLVED, ERROR, *RECORD_TABLES, NETWORK, *RUN_FIGURES, REPORT})
-REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, NETWORK, *RUN_FIGURES, REPORT})
+REPLICATIONS_FILES = frozenset({SUMMARY, RUNS, RESULTS, NETWORK, *RUN_FIGURES, REPORT, MARKET, MARKET_FIGURE})
 SWEEP_FILES = frozenset({SWEEP, RESULTS, SUMMARY_TABLE, SATURATION, RUNS, SWEEP_FIGURE, REPORT})
 LEVERS_FILES = frozenset({LEVERS, GAINS, REPORT})
 RUN_DIRS = {REPLICATIONS_DIR: re.compile(r"rep-\d{4,}"), SWEEP_RUNS_DIR: re.compile(r"g\d{3,}-r\d{4,}")}

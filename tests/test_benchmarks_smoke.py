@@ -58,6 +58,9 @@ def test_other_workloads_have_their_fields(suite):
     for r in rows:
         assert r["events"] > 0 and r["events_per_second"] > 0 and r["us_per_consignment"] > 0
     assert "loglog_slope_run_seconds_vs_volume" in w["2_scaling"]
+    m = w["6_market"]
+    assert m["iterations"] >= 1 and m["runs"] == (m["iterations"] + 1) * m["replications_per_iteration"]
+    assert m["process_seconds"] >= m["equilibrium_seconds"] > 0 and m["corridor_tonnes_per_year"] > 0
 
     base = w["3_year"]["baseline_2024"]
     assert base["run_seconds_median"] > 0 and base["peak_rss_mb_median"] > 0

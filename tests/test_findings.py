@@ -31,3 +31,14 @@ def test_findings_run_every_scenario_and_report_groups(tmp_path):
     write_findings(rows, tmp_path / "out")
     assert json.loads((tmp_path / "out" / "findings.json").read_text())[1]["scenario"] == "mini_corridor"
     assert (tmp_path / "out" / "findings.md").read_text() == md
+
+
+def test_a_market_study_is_not_a_findings_row(tmp_path):
+    """Run alone, a market study is its parent with the flows as written: its row would repeat the parent's
+    (`corridor-sim market` is what it is for)."""
+    scen = tmp_path / "scenarios"
+    scen.mkdir()
+    shutil.copy(DATA / "priced_corridor.yaml", scen / "baseline_2024.yaml")
+    (scen / "market_study.yaml").write_text((DATA / "market_corridor.yaml").read_text().replace(
+        "extends: priced_corridor.yaml", "extends: baseline_2024.yaml"))
+    assert [p.name for p in shipped_scenarios(scen)] == ["baseline_2024.yaml"]

@@ -7,7 +7,10 @@ One module per command, imported only when that command runs or shows its help, 
     sweep              sweep.py      the grid of --vary values, saturation
     compare            compare.py    two run directories side by side, --fail-if
     levers             levers.py     what limits the corridor, and what each lever buys
-    report             report.py     the HTML report of a run, sweep or levers directory
+    market             market.py     the corridor among its competitors: demand settled by simulation
+    market-fit         market_fit.py the choice model fitted on 2019-2024, its 2025 prediction
+    market-rates       market_rates.py  a settled market at other tariffs of a competing route
+    report             report.py     the HTML report of a run, sweep, levers or market directory
     export             export.py     a run's tables as an Excel workbook or CSV files
     explore            explore.py    the interactive explorer in a browser (Dash, 127.0.0.1)
     validate, schema   scenario.py   scenario files
@@ -53,8 +56,14 @@ COMMANDS = {
                                                         "table (README 'Findings')."),
     "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "
                                           "numbers: what each lever buys."),
-    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications, sweep or "
-                                          "levers DIRECTORY."),
+    "market": Command("market", "market", "Settle SCENARIO's markets: the corridor's demand from its simulated "
+                                          "cost, until it moves < 1%."),
+    "market-fit": Command("market_fit", "market_fit", "Fit the market's choice model on the shares of 2019-2024 "
+                                                      "and predict 2025 from 2025 inputs only."),
+    "market-rates": Command("market_rates", "market_rates", "A settled market (DIRECTORY of `corridor-sim market`): "
+                                                            "the corridor's demand at other tariffs of a route."),
+    "report": Command("report", "report", "Write one self-contained HTML report of a run, replications, sweep, "
+                                          "levers or market DIRECTORY."),
     "run": Command("run", "run", "Run SCENARIO and write summary.json, visits.parquet and the resolved scenario "
                                  "to --out."),
     "schema": Command("scenario", "schema", "Print the JSON Schema of scenario files (for editors)."),

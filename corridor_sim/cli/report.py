@@ -21,12 +21,13 @@ from .flags import COMMAND_LINE
 @click.option("--interactive", is_flag=True, help="Also embed the map as an interactive figure (hover, zoom; Plotly's "
                                                   "script inline, a few MB; needs corridor-sim[explore]).")
 def report(directory: Path, out: Path | None, interactive: bool = False) -> None:
-    """Write one self-contained HTML report of a run, replications, sweep or levers DIRECTORY.
+    """Write one self-contained HTML report of a run, replications, sweep, levers or market DIRECTORY.
 
     Figures, KPI tables, bottlenecks, stability, static capacity, the resolved scenario and
     the provenance, in one file that opens in any browser without a network. For a sweep: the
     sweep curves, the grid with its intervals and gains, the saturation verdict and the runs. For
-    levers: what limits the base, each lever's gains with their intervals, and links to the runs.
+    levers: what limits the base, each lever's gains with their intervals, and links to the runs. For
+    a market: the shares by route, the corridor against its capacity, and every iteration.
     """
     target = out if out is not None else directory / REPORT
     if target.exists() and target.is_dir():

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from .economics import economics_problems
 from .errors import ScenarioError, format_path
+from .market_checks import market_problems
 from .network import check_network
 from .schema import Scenario
 
@@ -291,7 +292,8 @@ def validate(data: dict, shown: str) -> Scenario:
         if more:
             msg += f" (and {more} more problem{'s' if more > 1 else ''})"
         raise ScenarioError(shown, format_path(loc), msg, keys=loc) from None
-    problems = check_network(scenario) or economics_problems(scenario)   # prices need the routes: a sound network
+    problems = (check_network(scenario) or economics_problems(scenario)   # prices need the routes: a sound network
+                or market_problems(scenario))
     if problems:
         path, msg = problems[0]
         if len(problems) > 1:

@@ -22,6 +22,7 @@ from .emissions import Emissions
 from .flows import Flow
 from .groups import FlowGroup
 from .limits import Limits
+from .market import MarketSection
 from .types import CalendarDate, Identifier, NonNegativeFloat, Number, PositiveFloat, PositiveInt, Seed, Strict
 
 
@@ -386,3 +387,4 @@ class Scenario(Strict):
         default=Limits(),
         description="How much work a run may take before it is refused as a typo: raise them for a real long study.",
     )
+    market: MarketSection | None = Field(default=None, description="Markets and competing routes (issue 15).")
