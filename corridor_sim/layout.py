@@ -66,7 +66,7 @@ MARKET_FIGURE = "market.png"         # market --plots
 
 # `corridor-sim export`: a workbook (one sheet per table), or a folder of CSV files with its manifest
 EXPORT_TABLES = ("kpis", "flows", "resources", "bottlenecks", "links", "nodes", "levers", "market",   # a run
-                 "grid", "saturation", "runs", "gains")                                # a sweep; a levers experiment
+                 "grid", "saturation", "runs", "gains", "market_iterations")   # a sweep; levers; a market
 EXPORT_MANIFEST = "export.json"      # in a --csv folder: what wrote it, from what, and its files
 EXPORT_CSV_FILES = frozenset({EXPORT_MANIFEST, *(f"{t}.csv" for t in EXPORT_TABLES)})
 

@@ -120,7 +120,11 @@ def _write_network(tmp: Path, summary: dict, resolved: dict) -> None:
         return {c: to_numpy(table.column(c)) for c in wanted}
 
     window = Window.of(resolved, summary.get("start_date"))
-    visits = columns(VISITS, ["consignment", "node", "arrival", "departure", "tonnes"])
+    visits = columns(VISITS, ["consignment", "arrival", "departure", "tonnes"])
+    # The node column as codes into its dictionary: no string per visit made, none sorted.
+    nodes = pq.ParquetFile(tmp / VISITS, read_dictionary=["node"]).read(columns=["node"]).unify_dictionaries()
+    node = nodes.column("node").combine_chunks()
+    visits["node"], visits["node_names"] = to_numpy(node.indices), node.dictionary.to_pylist()
     voyages = columns(VOYAGES, ["fleet", "departed", "tonnes"])
     doc = network_geojson(resolved, summary, link_tonnes(resolved.get("links") or {}, visits, voyages, window),
                           node_tonnes(resolved["nodes"], visits, window))

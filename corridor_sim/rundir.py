@@ -11,11 +11,12 @@ A run directory is one of:
                                                    where a run is wanted; read as a sweep by `SweepDirectory`
     DIR/levers.json, DIR/base/, DIR/levers/…       levers (levers.json written last): not a run either; its
                                                    base and each lever are replications directories
+    DIR/market.json beside replications            a market: the final corridor run's replications, and
+                                                   the equilibrium (`read_market`)
 
-Everything that reads a run reads it here: `compare` (`RunDirectory.successful_runs`, the
-summaries of the runs that did not fail), the figures and the report (`load_run`: the summary,
-the resolved scenario and the record tables on demand; `SweepDirectory` for a sweep's page),
-and `--resume` (`finished_run`: is this run already there?).
+Everything that reads a run reads it here: `compare` (`RunDirectory.successful_runs`), the figures,
+the report, the exports and the explorer (`load_run`, `SweepDirectory`, `LeversDirectory`,
+`read_market`), and `--resume` (`finished_run`: is this run already there?).
 
 What a complete directory is, decided here once (`RunDirectory.read`):
 
@@ -43,8 +44,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .analysis.window import Window
-from .layout import (ERROR, FORMATS_READ, GAINS, LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, REPLICATIONS_DIR, RESOLVED, SATURATION,
-                     SUMMARY, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR)
+from .layout import (ERROR, FORMATS_READ, GAINS, LEVERS, LEVERS_BASE_DIR, LEVERS_DIR, MARKET, REPLICATIONS_DIR,
+                     RESOLVED, SATURATION, SUMMARY, SUMMARY_TABLE, SWEEP, SWEEP_RUNS_DIR)
 from .output import DELIVERIES, RECORD_FILES, SAMPLES, VISITS, VOYAGES, record_frames
 from .parameters import PYTHON, ParameterNames, Remedy
 
@@ -52,7 +53,7 @@ if TYPE_CHECKING:   # the tables are read on demand, by the figures and the repo
     import pandas as pd
 
 __all__ = ["REPLICATIONS_DIR", "SWEEP", "SWEEP_RUNS_DIR", "LeversDirectory", "NotARunDirectory", "RunData", "RunDirectory",
-           "SweepDirectory", "finished_run", "load_run", "read_table", "replication_id", "same_scenario"]
+           "SweepDirectory", "finished_run", "load_run", "read_market", "read_table", "replication_id", "same_scenario"]
 
 # The fields readers rely on, and what each must be, by kind of summary.
 _PROVENANCE = {"format": str, "scenario": str, "seed": int}
@@ -65,6 +66,7 @@ _SWEEP = {**_PROVENANCE, "replications": int, "vary": dict, "points": int, "runs
           "failed": list, "saturation": dict}
 _LEVERS = {**_PROVENANCE, "replications": int, "base": dict, "limiting": list, "levers": list, "runs": int,
            "runs_ok": int, "failed": list}
+_MARKET = {**_PROVENANCE, "replications": int, "markets": dict, "iterations": list, "converged": bool}
 _KPIS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year")
 
 
@@ -179,8 +181,7 @@ class SweepDirectory:
 
 @dataclass(frozen=True)
 class LeversDirectory:
-    """A finished levers directory: its levers.json (`info`); its base and each lever are replications
-    directories (`RunDirectory.read` on `path / info["base"]["dir"]`, on `path / lever["dir"]`)."""
+    """A finished levers directory: its levers.json (`info`); its base and levers are replications directories."""
 
     path: Path
     info: dict
@@ -191,9 +192,14 @@ class LeversDirectory:
         return cls(d, _read_json(d / LEVERS, "levers"))
 
 
+def read_market(directory) -> dict:
+    """A market directory's market.json (the equilibrium beside the final corridor replications), checked."""
+    d = _experiment(directory, MARKET, REPLICATIONS_DIR, "market", _MARKET, ())
+    return _read_json(d / MARKET, "market")
+
+
 def _experiment(directory, top: str, started: str, kind: str, fields: dict, tables: tuple[str, ...]) -> Path:
-    """An experiment's directory checked: its top file (written last) present with its fields, its tables
-    readable; one without its top file but with its runs begun is an unfinished one, to resume."""
+    """An experiment's directory, checked: its top file (written last) with its fields, its tables readable."""
     d = _directory(directory)
     if not (d / top).is_file():
         unfinished = Remedy(f"an unfinished {kind} experiment: finish it with", "resume", True) \
@@ -265,7 +271,7 @@ def _check_fields(file: Path, data: dict, fields: dict) -> None:
         if key not in data:
             raise NotARunDirectory(f"{file}: no {key}: a damaged or foreign summary")
         value = data[key]
-        if not isinstance(value, kind) or isinstance(value, bool):
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise NotARunDirectory(f"{file}: {key} is {_shown(value)}, not a {kind.__name__}: a damaged or "
                                    "foreign summary")
 
@@ -337,15 +343,10 @@ def finished_run(directory, resolved: dict) -> dict | None:
 
 @dataclass
 class RunData:
-    """One run or one set of replications, for the figures and the report.
-
-    `summary` is the run's `summary.json` (for replications, the aggregated one:
-    numbers as {mean, ci95}); `scenario` the resolved scenario; the record tables
-    (`visits`, `deliveries`, `samples`, `voyages`) are read on first use into `frames`
-    (by file name; a run in memory brings them all). For replications,
-    `replication_dirs` lists the successful replications' run directories:
-    `deliveries` holds all of them (column `replication`), the other tables the first one's.
-    """
+    """One run or one set of replications, for the figures and the report: `summary` (of replications,
+    the aggregated one), the resolved `scenario`, and the record tables read on first use into `frames`
+    by file name. For replications, `replication_dirs` lists the successful ones: `deliveries` holds them
+    all (column `replication`), the other tables the first one's."""
 
     summary: dict
     scenario: dict

@@ -118,3 +118,40 @@ def test_market_rates_prints_the_table_and_refuses_a_route_the_market_lacks(mark
     assert p.returncode == 0 and "3,000" in p.stdout, p.stderr
     p = cli("market-rates", str(market_dir), "--route", "air", "--tariffs", "1000", cwd=market_dir.parent)
     one_line_error(p, "--route air")
+
+
+def test_a_market_directory_exports_its_routes_and_iterations_beside_the_corridors_tables(market_dir, tmp_path):
+    import pandas as pd
+
+    p = cli("export", str(market_dir), "--csv", str(tmp_path / "t"), cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    info = json.loads((market_dir / "market.json").read_text())
+    routes = pd.read_csv(tmp_path / "t" / "market.csv")
+    expected = [(m, r, x["share"]) for m, market in info["markets"].items() for r, x in market["routes"].items()]
+    assert list(zip(routes.market, routes.route)) == [(m, r) for m, r, _ in expected]
+    assert routes.share.tolist() == pytest.approx([s for _, _, s in expected])
+    iterations = pd.read_csv(tmp_path / "t" / "market_iterations.csv")
+    assert len(iterations) == len(info["iterations"]) * len(info["markets"])
+    assert (tmp_path / "t" / "kpis.csv").is_file() and (tmp_path / "t" / "flows.csv").is_file()
+
+
+def test_the_explorer_opens_a_market_directory_as_its_final_run_and_who_carries_each_market(market_dir):
+    pytest.importorskip("dash")
+    from corridor_sim.explore.app import open_directory
+    from corridor_sim.explore.pages import market_routes
+
+    opened = open_directory(market_dir)
+    assert opened.run.is_replications and opened.market["markets"]
+    assert "market:" in opened.title
+    shown = str(market_routes(opened.market))
+    assert all(route in shown for m in opened.market["markets"].values() for route in m["routes"])
+
+
+def test_a_damaged_market_json_is_refused_by_the_one_reader(market_dir, tmp_path):
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(market_dir, damaged)
+    (damaged / "market.json").write_text('{"format": "corridor-sim/1", "scenario": "x"}')
+    p = cli("report", str(damaged), cwd=tmp_path)
+    one_line_error(p, "market.json")

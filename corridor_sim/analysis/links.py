@@ -40,12 +40,13 @@ def link_tonnes(links: dict, visits, voyages, window: Window) -> dict[str, float
         if link.get("mode") != "sea":
             by_pair.setdefault(frozenset((link["from"], link["to"])), []).append(lid)
     consignment, arrival, departure = (np.asarray(visits[c]) for c in ("consignment", "arrival", "departure"))
-    node, tonnes = np.asarray(visits["node"], dtype=object), np.asarray(visits["tonnes"], dtype=float)
+    node, names = node_codes(visits)
+    tonnes = np.asarray(visits["tonnes"], dtype=float)
     order = np.lexsort((departure, arrival, consignment))      # each consignment's visits in route order
     consignment, node, tonnes, departure = consignment[order], node[order], tonnes[order], departure[order]
     moves = np.flatnonzero((consignment[1:] == consignment[:-1]) & (departure[:-1] >= w0) & (departure[:-1] < w1))
     for (a, b), t in _sums(node[moves], node[moves + 1], weights=tonnes[moves]).items():
-        lids = by_pair.get(frozenset((a, b)), [])
+        lids = by_pair.get(frozenset((names[a], names[b])), [])
         for lid in lids:
             out[lid] += t * per_year / len(lids)
     departed = np.asarray(voyages["departed"], dtype=float)
@@ -63,22 +64,34 @@ def node_tonnes(nodes: dict, visits, window: Window) -> dict[str, float]:
     delivered there: a visit's departure inside the window). `visits`: as for `link_tonnes`."""
     departure = np.asarray(visits["departure"], dtype=float)
     inside = (departure >= window.warmup_hours) & (departure < window.end_hours)
-    sums = _sums(np.asarray(visits["node"], dtype=object)[inside],
-                 weights=np.asarray(visits["tonnes"], dtype=float)[inside])
-    return {nid: float(sums.get((nid,), 0.0)) * window.per_year for nid in nodes}
+    node, names = node_codes(visits)
+    sums = _sums(node[inside], weights=np.asarray(visits["tonnes"], dtype=float)[inside])
+    by_name = {names[code]: t for (code,), t in sums.items()}
+    return {nid: float(by_name.get(nid, 0.0)) * window.per_year for nid in nodes}
+
+
+def node_codes(visits) -> tuple[np.ndarray, list[str]]:
+    """The visits' nodes as integer codes into a list of names: given so (`node` codes and `node_names`, as
+    a Parquet dictionary column reads) or made from the names (sorting strings: the slow way)."""
+    if "node_names" in visits:
+        return np.asarray(visits["node"]), list(visits["node_names"])
+    names, codes = np.unique(np.asarray(visits["node"]).astype(str), return_inverse=True)
+    return codes, [str(n) for n in names]
 
 
 def _sums(*keys: np.ndarray, weights: np.ndarray) -> dict[tuple, float]:
-    """The sum of `weights` per distinct combination of the `keys` columns (a group-by without pandas)."""
+    """The sum of `weights` per distinct combination of the `keys` columns (a group-by without pandas);
+    integer keys stay integers, others are compared as text."""
     if not len(weights):
         return {}
     codes, uniques = [], []
     for k in keys:
-        u, inverse = np.unique(k.astype(str), return_inverse=True)
+        u, inverse = np.unique(k if k.dtype.kind in "iu" else k.astype(str), return_inverse=True)
         codes.append(inverse)
         uniques.append(u)
     combined = np.ravel_multi_index(codes, [len(u) for u in uniques])
     total = np.bincount(combined, weights=weights)
     present = np.flatnonzero(np.bincount(combined))
-    return {tuple(str(u[i]) for u, i in zip(uniques, np.unravel_index(c, [len(u) for u in uniques]))): float(total[c])
+    return {tuple(u[i].item() if u.dtype.kind in "iu" else str(u[i])
+                  for u, i in zip(uniques, np.unravel_index(c, [len(u) for u in uniques]))): float(total[c])
             for c in present}

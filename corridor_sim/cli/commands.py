@@ -48,10 +48,10 @@ class Command(NamedTuple):
 COMMANDS = {
     "compare": Command("compare", "compare", "Compare two run directories (single runs or replications): A, B, "
                                              "B − A and its 95% interval."),
-    "explore": Command("explore", "explore", "Explore run, replications, sweep and levers DIRECTORIES in a browser: "
-                                             "map, KPIs, levers."),
-    "export": Command("export", "export", "Export the tables of a run, replications, sweep or levers DIRECTORY "
-                                          "for Excel, a GIS or any tool that reads CSV."),
+    "explore": Command("explore", "explore", "Explore run, replications, sweep, levers and market DIRECTORIES in a "
+                                             "browser: map, KPIs, levers."),
+    "export": Command("export", "export", "Export the tables of a run, replications, sweep, levers or market "
+                                          "DIRECTORY for Excel, a GIS or any tool that reads CSV."),
     "findings": Command("findings", "findings_command", "Run every shipped scenario once and write the Findings "
                                                         "table (README 'Findings')."),
     "levers": Command("levers", "levers", "Run SCENARIO and levers on what limits it, with common random "

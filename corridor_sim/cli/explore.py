@@ -17,7 +17,7 @@ from .flags import COMMAND_LINE
 @click.option("--port", type=click.IntRange(0, 65535), default=8050, show_default=True,
               help="Port on 127.0.0.1 to serve on (0: any free one).")
 def explore(directories: tuple[Path, ...], port: int) -> None:
-    """Explore run, replications, sweep and levers DIRECTORIES in a browser: map, KPIs, levers.
+    """Explore run, replications, sweep, levers and market DIRECTORIES in a browser: map, KPIs, levers.
 
     Serves a local page on 127.0.0.1 (nothing is loaded from the network): the corridor's map
     with hover details on every node and link, KPI cards, monthly tonnes, transit times and the

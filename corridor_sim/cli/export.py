@@ -22,11 +22,12 @@ from .flags import COMMAND_LINE
               help="Write each table as FOLDER/<table>.csv with export.json (a folder that is new, empty or an "
                    "earlier export).")
 def export(directory: Path, excel: Path | None, csv: Path | None) -> None:
-    """Export the tables of a run, replications, sweep or levers DIRECTORY for Excel, a GIS or any tool that reads CSV.
+    """Export the tables of a run, replications, sweep, levers or market DIRECTORY for Excel, a GIS or any tool that reads CSV.
 
     A run: KPIs, flows, resources, bottlenecks, links and nodes with their results (and levers and
     market where the run has them); a sweep: its grid, saturation verdicts and runs; a levers
-    directory: its base's tables, its levers ranked and their gains. The network
+    directory: its base's tables, its levers ranked and their gains; a market directory: its final
+    corridor run's tables, each market's routes and the iterations. The network
     for a GIS is DIRECTORY/network.geojson, written with every run.
     """
     if excel is None and csv is None:

@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..market.sensitivity import corridor_by_tariff
-from ..report.market_page import read_market
-from ..rundir import NotARunDirectory
+from ..rundir import NotARunDirectory, read_market
 from ..scenario import ScenarioError, load_scenario
 from .exits import fail
 from .flags import COMMAND_LINE

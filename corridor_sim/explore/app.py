@@ -16,8 +16,8 @@ import dash
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..layout import LEVERS, SATURATION, SUMMARY_TABLE, SWEEP
-from ..rundir import LeversDirectory, NotARunDirectory, RunData, SweepDirectory, load_run
+from ..layout import LEVERS, MARKET, SATURATION, SUMMARY_TABLE, SWEEP
+from ..rundir import LeversDirectory, NotARunDirectory, RunData, SweepDirectory, load_run, read_market
 from . import pages, views
 from .levers import Runs, lever_choices, overrides
 
@@ -32,11 +32,14 @@ class Opened:
     run: RunData | None = None
     sweep: SweepDirectory | None = None
     levers: LeversDirectory | None = None   # a levers directory: `run` is its base (replications)
+    market: dict | None = None              # a market directory's market.json: `run` is its final corridor run
 
     @property
     def title(self) -> str:
         if self.levers is not None:
             return f"{self.run.name} (levers: base and {len(self.levers.info.get('levers') or [])} levers) — {self.path}"
+        if self.market is not None:
+            return f"{self.run.name} (market: {', '.join(self.market['markets'])}, the final corridor run) — {self.path}"
         if self.run is not None:
             kind = f"{self.run.n_replications} replications" if self.run.is_replications else "run"
             return f"{self.run.name} ({kind}) — {self.path}"
@@ -44,14 +47,17 @@ class Opened:
 
 
 def open_directory(path) -> Opened:
-    """A run, replications, sweep or levers directory, read through `rundir` (NotARunDirectory: one line
-    why not). A levers directory shows its base, and the levers it tried ranked."""
+    """A run, replications, sweep, levers or market directory, read through `rundir` (NotARunDirectory: one line
+    why not). A levers directory shows its base, and the levers it tried ranked; a market directory its final
+    corridor run, and who carries each market."""
     path = Path(path)
     if (path / SWEEP).is_file():
         return Opened(path, sweep=SweepDirectory.read(path))
     if (path / LEVERS).is_file():
         levers = LeversDirectory.read(path)
         return Opened(path, run=load_run(path / levers.info["base"]["dir"]), levers=levers)
+    if (path / MARKET).is_file():
+        return Opened(path, run=load_run(path), market=read_market(path))
     return Opened(path, run=load_run(path))
 
 
@@ -95,7 +101,9 @@ def make_app(directories: list[Opened]) -> dash.Dash:
         return (pages.cards(views.kpi_cards(data)), views.interactive_map(data), views.monthly_figure(data),
                 views.transit_figure(data), pages.table(views.bottleneck_rows(data)), {},
                 choices["fleet"], firsts[0], choices["berths"], firsts[1], choices["dwell"], firsts[2],
-                choices["timetable"], firsts[3], pages.levers_tried(opened.levers.info) if opened.levers else [])
+                choices["timetable"], firsts[3],
+                pages.levers_tried(opened.levers.info) if opened.levers else
+                pages.market_routes(opened.market) if opened.market else [])
 
     @app.callback(Output("job", "data"), Output("poll", "disabled"), Output("progress", "children"),
                   Input("run-button", "n_clicks"),
@@ -168,7 +176,7 @@ def find_directories(paths: list[Path]) -> list[Opened]:
                 except NotARunDirectory:
                     continue
     if not found:
-        raise NotARunDirectory("no run, replications or sweep directory here or in ./runs: name one")
+        raise NotARunDirectory("no run, replications, sweep, levers or market directory here or in ./runs: name one")
     return found
 
 

@@ -109,3 +109,16 @@ def levers_tried(info: dict) -> html.Div:
                      "t/yr gained": number(gain.get("mean")), "95% interval": f"{number(low)} – {number(high)}",
                      "real": "yes" if lever.get("real") else "no (noise)", "buys": ", ".join(lever.get("buys") or [])})
     return html.Div([html.H3("Levers tried (against the base, same random numbers)"), table(rows)])
+
+
+def market_routes(info: dict) -> html.Div:
+    """A market directory's markets: each route's share, TEU and generalised cost at the settled demand (the
+    corridor simulated, the others published), and whether the equilibrium settled."""
+    rows = [{"market": m, "route": r, "": "simulated" if x.get("simulated") else "published",
+             "share": f"{x['share']:.2%}", "TEU/yr": number(x.get("teu_per_year")),
+             "generalised USD/TEU": number(x.get("generalised_cost_usd_per_teu"))}
+            for m, market in info["markets"].items() for r, x in market["routes"].items()]
+    settled = (f"settled in {len(info['iterations'])} iterations" if info.get("converged")
+               else f"not settled after {len(info['iterations'])} iterations")
+    return html.Div([html.H3(f"Who carries each market (the equilibrium: {settled})"), table(rows)],
+                    id="market-routes")

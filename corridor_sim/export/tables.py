@@ -11,7 +11,9 @@ names beside the ids (`analysis.labels`):
     levers, market  where the summary holds them (tables of the levers and market analyses)
 
 A sweep gives its grid (`summary.parquet`), its saturation verdicts and its runs instead; a levers
-directory its base's tables, its levers ranked (`levers`) and the tidy table of their gains (`gains`).
+directory its base's tables, its levers ranked (`levers`) and the tidy table of their gains (`gains`);
+a market directory its final corridor run's tables, each market's routes (`market`) and the
+equilibrium's iterations (`market_iterations`).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import pandas as pd
 from ..analysis.labels import label, resource_labels
 from ..analysis.values import ci95, value
 from ..geo.network import run_network
-from ..layout import GAINS, LEVERS, RUNS, SATURATION, SUMMARY_TABLE, SWEEP
-from ..rundir import LeversDirectory, RunData, SweepDirectory, load_run, read_table
+from ..layout import GAINS, LEVERS, MARKET, RUNS, SATURATION, SUMMARY_TABLE, SWEEP
+from ..rundir import LeversDirectory, RunData, SweepDirectory, load_run, read_market, read_table
 
 KPI_KEYS = ("delivered_tonnes_per_year", "delivered_teu_per_year", "delivered_consignments_per_year",
             "background_tonnes_per_year")
@@ -34,6 +36,8 @@ OPTIONAL_TABLES = ("levers", "market")   # summary sections other analyses add, 
 def export_tables(source) -> dict[str, pd.DataFrame]:
     """The tables of a run or replications directory (or RunResult), or of a sweep directory, by sheet name."""
     directory = Path(source) if isinstance(source, (str, Path)) else None
+    if directory is not None and (directory / MARKET).is_file():
+        return run_tables(load_run(source)) | market_tables(read_market(source))
     if directory is None or not ((directory / SWEEP).is_file() or (directory / LEVERS).is_file()):
         return run_tables(load_run(source))
     if (directory / LEVERS).is_file():
@@ -140,6 +144,22 @@ def lever_table(info: dict) -> pd.DataFrame:
                      "real": lever.get("real"), "buys": ", ".join(lever.get("buys") or []),
                      "costs": ", ".join(lever.get("costs") or [])})
     return pd.DataFrame(rows)
+
+
+def market_tables(info: dict) -> dict[str, pd.DataFrame]:
+    """A market's routes at the settled demand (share, TEU, tonnes, generalised cost; the corridor simulated,
+    the others published) and the equilibrium's iterations, one row per iteration and market."""
+    routes = [{"market": m, "route": r, "simulated": x.get("simulated"), "share": x.get("share"),
+               "teu_per_year": x.get("teu_per_year"), "tonnes_per_year": x.get("tonnes_per_year"),
+               "generalised_cost_usd_per_teu": x.get("generalised_cost_usd_per_teu")}
+              for m, market in info["markets"].items() for r, x in market["routes"].items()]
+    iterations = [{"iteration": it.get("iteration"), "market": m, "step": it.get("step"),
+                   "corridor_teu_per_year": it["corridor_teu_per_year"][m],
+                   "corridor_cost_usd_per_teu": it["corridor_cost_usd_per_teu"][m],
+                   "corridor_share": it["corridor_share"][m], "target_teu_per_year": it["target_teu_per_year"][m],
+                   "move": it.get("move"), "gap": it.get("gap")}
+                  for it in info["iterations"] for m in info["markets"]]
+    return {"market": pd.DataFrame(routes), "market_iterations": pd.DataFrame(iterations)}
 
 
 def network_tables(data: RunData) -> dict[str, pd.DataFrame]:

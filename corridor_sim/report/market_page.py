@@ -10,30 +10,17 @@ whole corridor's tonnes with their interval, a link to the final corridor simula
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from ..layout import FORMATS_READ, MARKET, REPLICATIONS_DIR
+from ..layout import REPLICATIONS_DIR
 from ..plots.market import market_figure
-from ..rundir import NotARunDirectory
+from ..rundir import read_market
 from .markup import cell, esc, figure_html, interval_cell, num, page_end, page_head, png_base64, provenance_list
 
 FIGURE_CAPTION = ("Left: each market's shares by route at the settled demand (the corridor simulated, the others "
                   "published). Right: the whole corridor's demand at each iteration (the market flows at the "
                   "iteration's TEU plus the flows no market names), the tonnes delivered at the settled demand "
                   "(mean and 95% interval over the replications), and the static capacity of the final run.")
-
-
-def read_market(directory) -> dict:
-    """market.json of a market directory. Raises NotARunDirectory if there is none, or not corridor-sim's."""
-    path = Path(directory) / MARKET
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NotARunDirectory(f"{directory}: no readable {MARKET} ({exc})") from None
-    if not isinstance(report, dict) or report.get("format") not in FORMATS_READ:
-        raise NotARunDirectory(f"{path}: not a corridor-sim market file")
-    return report
 
 
 def render_market_report(directory) -> str:
