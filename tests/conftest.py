@@ -15,18 +15,31 @@ def mini_corridor():
     return run(DATA / "mini_corridor.yaml")
 
 
-def invoke(capsys, argv: list) -> SimpleNamespace:
-    """`corridor-sim ARGV` in this process: its exit code and what it printed (a test's capsys)."""
+def exit_code_of(argv) -> int:
+    """`corridor-sim ARGV` run in this process, its exit code."""
     from corridor_sim.cli import main
 
-    capsys.readouterr()
     try:
         main([str(a) for a in argv])
-        code = 0
     except SystemExit as exc:
-        code = exc.code
+        return exc.code
+    return 0
+
+
+def invoke(capsys, argv: list) -> SimpleNamespace:
+    """`corridor-sim ARGV` in this process: its exit code and what it printed (a test's capsys)."""
+    capsys.readouterr()
+    code = exit_code_of(argv)
     captured = capsys.readouterr()
     return SimpleNamespace(exit_code=code, stdout=captured.out, stderr=captured.err)
+
+
+def run_cli(*argv, capsys=None) -> tuple[int, str]:
+    """`corridor-sim ARGV` in this process: (exit code, what it printed if `capsys` is given)."""
+    if capsys is None:
+        return exit_code_of(argv), ""
+    result = invoke(capsys, list(argv))
+    return result.exit_code, result.stdout + result.stderr
 
 
 def pytest_addoption(parser):

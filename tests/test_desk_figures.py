@@ -19,7 +19,8 @@ from corridor_sim.plots.common import figure
 from corridor_sim.plots.map import POINTS_PER_MM, width_points
 from corridor_sim.plots.placement import Placer, text_size
 from corridor_sim.plots.transit import PART_COLORS
-from corridor_sim.cli import main
+
+from conftest import run_cli
 
 DATA = Path(__file__).resolve().parent / "data"
 MINI = DATA / "mini_corridor.yaml"
@@ -27,17 +28,7 @@ LABELS = ("--set", "flows.wagons_west.label=Wagons to the west", "--set", "fleet
           "--set", "nodes.port_a.label=Port Alpha")
 
 
-def invoke(*argv, capsys=None):
-    """`corridor-sim ARGV` in this process: (exit code, what it printed if `capsys` is given)."""
-    if capsys is not None:
-        capsys.readouterr()
-    try:
-        main([str(a) for a in argv])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr() if capsys is not None else None
-    return code, (captured.out + captured.err) if captured else ""
+invoke = run_cli   # conftest: corridor-sim in this process, (exit code, output)
 
 
 @pytest.fixture(scope="module")

@@ -12,21 +12,13 @@ import pandas as pd
 import pytest
 
 from corridor_sim import plots
-from corridor_sim.cli import main
+
+from conftest import run_cli
 
 MINI = Path(__file__).resolve().parent / "data" / "mini_corridor.yaml"
 
 
-def invoke(*argv, capsys=None):
-    if capsys is not None:
-        capsys.readouterr()
-    try:
-        main([str(a) for a in argv])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr() if capsys is not None else None
-    return code, (captured.out + captured.err) if captured else ""
+invoke = run_cli   # conftest: corridor-sim in this process, (exit code, output)
 
 
 @pytest.fixture(scope="module")
