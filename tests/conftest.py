@@ -1,3 +1,7 @@
+import re
+import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -5,6 +9,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def missing_requirements() -> list[str]:
+    """The distributions pyproject.toml requires (run time and `dev`) that this Python lacks."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    names = [re.match(r"[A-Za-z0-9_.-]+", w).group(0) for w in wanted]
+    missing = []
+    for name in names:
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
+def pytest_configure(config):
+    # A Python without the project's packages would fail every test module's imports, each with its own
+    # traceback; one line says what is wrong and what to run.
+    missing = missing_requirements()
+    if missing:
+        raise pytest.UsageError(f"{sys.executable} lacks {', '.join(missing)}: install the project and its test "
+                                f'tools first: {sys.executable} -m pip install -e ".[dev]" (README: Tests)')
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ from .executors import check_options
 from .gains import paired_gain
 from .lever_gains import by_days_saved, gain_rows, gains_table, lever_dir, lever_entry, rank
 from .metrics import flatten
-from .replications import (MAX_RUNS, RESULTS, RUNS, ReplicationResult, check_replications, seeded,
+from .replications import (RESULTS, RUNS, ReplicationResult, check_replications, check_runs, seeded,
                            summarize_replications)
 from .runner import Experiment, check_out, check_progress
 from .stats import t_interval
@@ -244,12 +244,9 @@ def _judged(sc, tried: list[Lever], lever_of: list[int], outcomes: list[RunOutco
 
 def check_run_count(experiments: int, replications: int) -> None:
     """The base and the levers, each with its replications, are at most `MAX_RUNS` runs: bounded work."""
-    runs = experiments * replications
-    if runs > MAX_RUNS:
-        n = experiments - 1
-        raise ExperimentError("replications", f"of the base and its {n:,} lever{'s' * (n != 1)} make {runs:,} runs: "
-                                              f"at most {MAX_RUNS:,} in one experiment (fewer levers, a smaller "
-                                              f"top or fewer replications)")
+    n, runs = experiments - 1, experiments * replications
+    check_runs(runs, "replications", f"of the base and its {n:,} lever{'s' * (n != 1)} make {runs:,} runs",
+               "fewer levers, a smaller top or fewer replications")
 
 
 def _candidates(summary: dict, sc, resolved: dict, shown: str, top: int, given: list[Lever]):

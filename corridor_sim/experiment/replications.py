@@ -72,6 +72,13 @@ class ReplicationResult:
 MAX_RUNS = 10_000
 
 
+def check_runs(runs: int, parameter: str, counted: str, remedy: str) -> None:
+    """An experiment is at most MAX_RUNS runs, refused before any task is made; `counted` says how its
+    `runs` came about, `remedy` what to change."""
+    if runs > MAX_RUNS:
+        raise ExperimentError(parameter, f"{counted}: at most {MAX_RUNS:,} in one experiment ({remedy})")
+
+
 def check_replications(replications) -> None:
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ExperimentError("replications", "must be a whole number >= 1", value=replications)

@@ -43,7 +43,7 @@ from .criteria import HIGHER, Criterion, parse_criteria
 from .errors import ExperimentError
 from .executors import check_options
 from .metrics import flatten, reported_kpis
-from .replications import MAX_RUNS, RUNS, check_replications, runs_table, seeded, tidy_results
+from .replications import RUNS, check_replications, check_runs, runs_table, seeded, tidy_results
 from .runner import Experiment, check_out, check_progress
 from .saturation import judge
 from .stats import t_interval
@@ -188,10 +188,8 @@ def sweep(
         raise ExperimentError("min_gain", "must be a fraction in [0, 1)", value=min_gain)
     items = normalize_vary(vary)
     runs = math.prod(len(values) for _, values in items) * replications
-    if runs > MAX_RUNS:
-        grid = " x ".join(f"{len(values):,}" for _, values in items)
-        raise ExperimentError("vary", f"gives a grid of {grid} points, {runs:,} runs with the replications: at most "
-                                      f"{MAX_RUNS:,} in one experiment (run several)")
+    grid = " x ".join(f"{len(values):,}" for _, values in items)
+    check_runs(runs, "vary", f"gives a grid of {grid} points, {runs:,} runs with the replications", "run several")
     sets = seeded(override_texts(overrides), seed)
     base_sc, base, shown = load_any(scenario, sets)
     criteria = parse_criteria(kpis, base_sc, lambda: resource_names(base_sc))

@@ -11,7 +11,9 @@ reports, and the provenance. Every number comes from levers.json.
 from __future__ import annotations
 
 from ..plots.levers import lever_gains, load_levers
-from .markup import RENDER_CHECK, esc, figure_html, num, page_end, page_head, png_base64, provenance_list, text
+from ..analysis.values import value
+from .markup import (RENDER_CHECK, esc, figure_html, interval_cell, num, page_end, page_head, png_base64,
+                     provenance_list, text)
 
 GAINS_CAPTION = ("Each lever against the base, replication by replication with the same random numbers: the bar "
                  "is the mean gain, the whisker its 95% paired interval. A solid bar's interval excludes 0 (a real "
@@ -38,16 +40,13 @@ def render_levers_report(source) -> str:
 def _stat(stat: dict | None, digits: int = 0, signed: bool = False) -> str:
     """A {mean, ci95, real} as two cells: the mean (with a * when real) and its interval."""
     stat = stat or {}
-    mean, ci = stat.get("mean"), stat.get("ci95")
+    mean, (lo, hi) = stat.get("mean"), stat.get("ci95") or (None, None)
     if mean is None:
         return '<td>–</td><td class="ci">–</td>'
     shown = f"{mean:+,.{digits}f}" if signed else num(mean, digits)
     real = stat.get("real")
     cls = "" if not real else (' class="gain"' if mean > 0 else ' class="loss"')
-    interval = f"{num(ci[0], digits)} – {num(ci[1], digits)}" if ci else "–"
-    data = f' data-ci95="{ci[0]!r},{ci[1]!r}"' if ci else ""
-    return (f'<td data-value="{mean!r}"{cls}>{shown}{"*" if real else ""}</td>'
-            f'<td class="ci"{data}>{interval}</td>')
+    return f'<td data-value="{mean!r}"{cls}>{shown}{"*" if real else ""}</td>{interval_cell(lo, hi, digits)}'
 
 
 def _base(info: dict) -> str:
@@ -61,8 +60,7 @@ def _base(info: dict) -> str:
     messages = messages if isinstance(messages, list) else [messages]
     static = base.get("static_capacity") or {}
     first = static.get("first_to_saturate") or {}
-    cap = (static.get("tonnes_per_year") or {}).get("mean") if isinstance(static.get("tonnes_per_year"), dict) \
-        else static.get("tonnes_per_year")
+    cap = value(static.get("tonnes_per_year"))
     return (f'<h2 id="base">The base</h2><table><tr><th class="l">measure</th><th>mean</th><th>95% interval</th></tr>'
             f'<tr><td class="l">delivered, t/yr</td>{_stat(base.get("delivered_tonnes_per_year"))}</tr>'
             f'<tr><td class="l">demand, t/yr</td><td data-value="{base.get("demand_tonnes_per_year")!r}">'
