@@ -28,11 +28,6 @@ def label(scenario: dict, section: str, element_id: str) -> str:
     return str(text) if text else readable(str(element_id))
 
 
-def labels(scenario: dict, section: str) -> dict[str, str]:
-    """Every element of a section by its display name."""
-    return {eid: label(scenario, section, eid) for eid in scenario.get(section) or {}}
-
-
 def group_label(scenario: dict, group: str) -> str:
     """A flow group's display name (groups need no entry in `groups:` to exist: flows name them)."""
     return label(scenario, "groups", group)

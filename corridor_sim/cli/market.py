@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..analysis.values import ci95, value
 from ..market import market_equilibrium
 from ..progress import RunsBar
 from .exits import checking_stop, exit_if_failed
@@ -73,10 +74,10 @@ def print_market(report: dict, console: Console) -> None:
                           f"{r['teu_per_year']:,.0f}", f"{r['tonnes_per_year']:,.0f}",
                           f"{r['generalised_cost_usd_per_teu']:,.0f}")
         console.print(table)
-    t = report["corridor_tonnes_per_year"] or {}
-    ci = t.get("ci95") or [None, None]
-    shown = f"{t['mean']:,.0f} t/yr" if t.get("mean") is not None else "nothing delivered"
-    if ci[0] is not None:
+    t = report["corridor_tonnes_per_year"]
+    mean, ci = value(t), ci95(t)
+    shown = f"{mean:,.0f} t/yr" if mean is not None else "nothing delivered"
+    if ci and ci[0] is not None:
         shown += f" (95%: {ci[0]:,.0f} – {ci[1]:,.0f})"
     its = report["iterations"]
     state = "converged" if report["converged"] else "NOT converged"

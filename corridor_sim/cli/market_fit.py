@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -35,7 +34,7 @@ def market_fit(nest_scale: float, anchor_cost: float | None, anchor_teu: float |
     m = fit(past, nest_scale)
     coming = load_history([PREDICT_YEAR])          # the year's inputs: its outcome is not read here
     prediction = predict(m, past, coming)
-    outcome = load_history([PREDICT_YEAR]).observed.get(PREDICT_YEAR, {}).get("corridor")   # only to score
+    outcome = coming.observed.get(PREDICT_YEAR, {}).get("corridor")   # only to score: predict() never reads it
     result = {"fit_years": list(m.years), "cost_scale_per_kusd": m.cost_scale_per_kusd, "nest_scale": m.nest_scale,
               "constants": m.constants, "sanctions_from": past.sanctions_from, "fit": m.rows,
               "prediction": {**prediction, "observed_corridor_teu": outcome,

@@ -36,7 +36,7 @@ from typing import Callable
 
 from ..experiment import ExperimentError, ReplicationResult, run_replications
 from ..experiment.executors import check_options
-from ..experiment.replications import check_replications
+from ..experiment.replications import check_replications, seeded
 from ..experiment.runner import check_out
 from ..layout import FORMAT, MARKET
 from ..output import write_json_atomic
@@ -74,7 +74,7 @@ def market_equilibrium(scenario: str | Path | Mapping | Scenario, *, replication
     check_options(workers, executor, scheduler, run_timeout)
     if out is not None:    # before anything runs: the replications check it again when they write it
         check_out(Path(out), "replications", False, scenario if isinstance(scenario, (str, Path)) else None)
-    sets = override_texts(overrides) + ([f"seed={seed}"] if seed is not None else [])
+    sets = seeded(override_texts(overrides), seed)
     sc, _, shown = load_any(scenario, sets)
     if sc.market is None:
         raise ScenarioError(shown, "market", "missing: a market equilibrium needs the scenario's markets "

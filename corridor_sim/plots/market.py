@@ -14,6 +14,7 @@ import datetime as dt
 from matplotlib.figure import Figure
 
 from .. import __version__
+from ..analysis.values import ci95, value
 from .common import figure, footnote
 
 ROUTE_COLOURS = {"corridor": "#d95f02"}
@@ -30,15 +31,14 @@ def market_figure(report: dict) -> Figure:
     xs = [it["iteration"] for it in its]
     demand = [exogenous + _market_tonnes(report, it["corridor_teu_per_year"]) for it in its]
     right.plot(xs, [d / 1e6 for d in demand], "o-", color=ROUTE_COLOURS["corridor"], label="demand simulated")
-    t = report.get("corridor_tonnes_per_year") or {}
+    t = report.get("corridor_tonnes_per_year")
+    mean, ci = value(t), ci95(t) or [None, None]
     last = xs[-1] + 1
-    if t.get("mean") is not None:
-        ci = t.get("ci95") or [None, None]
-        err = None if ci[0] is None else [[(t["mean"] - ci[0]) / 1e6], [(ci[1] - t["mean"]) / 1e6]]
-        right.errorbar([last], [t["mean"] / 1e6], yerr=err, fmt="s", color="black", capsize=4,
+    if mean is not None:
+        err = None if ci[0] is None else [[(mean - ci[0]) / 1e6], [(ci[1] - mean) / 1e6]]
+        right.errorbar([last], [mean / 1e6], yerr=err, fmt="s", color="black", capsize=4,
                        label="delivered at the settled demand")
-    cap = report.get("static_capacity_tonnes_per_year") or {}
-    cap = cap.get("mean") if isinstance(cap, dict) else cap
+    cap = value(report.get("static_capacity_tonnes_per_year"))
     if cap:
         right.axhline(cap / 1e6, color="grey", ls="--", label="static capacity")
     right.set_xticks([*xs, last], [*map(str, xs), "final"])
@@ -74,10 +74,6 @@ def _shares(ax, report: dict) -> None:
     ax.set_xlim(1e-4, 100)
     ax.set_xlabel("share of the market's TEU (log scale)")
     ax.set_title("Shares by route (the corridor simulated)")
-
-
-def _routes(report: dict, markets: list[str]) -> set[str]:
-    return {r for m in markets for r in report["markets"][m]["routes"]}
 
 
 def _market_tonnes(report: dict, teu: dict | None) -> float:

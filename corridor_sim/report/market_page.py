@@ -15,7 +15,7 @@ from pathlib import Path
 from ..layout import REPLICATIONS_DIR
 from ..plots.market import market_figure
 from ..rundir import read_market
-from .markup import cell, esc, figure_html, interval_cell, num, page_end, page_head, png_base64, provenance_list
+from .markup import cell, ci_cell, esc, figure_html, num, page_end, page_head, png_base64, provenance_list
 
 FIGURE_CAPTION = ("Left: each market's shares by route at the settled demand (the corridor simulated, the others "
                   "published). Right: the whole corridor's demand at each iteration (the market flows at the "
@@ -29,8 +29,7 @@ def render_market_report(directory) -> str:
     title = f"corridor-sim market report: {r.get('scenario')}"
     state = "converged" if r["converged"] else "did NOT converge"
     its = r["iterations"]
-    t = r.get("corridor_tonnes_per_year") or {}
-    ci = t.get("ci95") or [None, None]
+    t = r.get("corridor_tonnes_per_year")
     parts = [page_head(title), f"<h1>{esc(title)}</h1>",
              f"<p class=\"sub\">{len(its)} iterations × {esc(r.get('replications'))} replications "
              f"(the same random numbers in every iteration); seed {esc(r.get('seed'))}; choice model "
@@ -43,7 +42,7 @@ def render_market_report(directory) -> str:
              f"The corridor's demand {state}: last move {its[-1]['move']:.2%}, gap {its[-1]['gap']:.2%} "
              f"(tolerance {r['equilibrium']['tolerance']:.0%})</div>",
              "<table><tr><th class=\"l\">whole corridor</th><th>mean</th><th>95% interval</th></tr>"
-             f"<tr><td class=\"l\">delivered t/yr (all flows)</td>{cell(t)}{interval_cell(ci[0], ci[1])}</tr>"
+             f"<tr><td class=\"l\">delivered t/yr (all flows)</td>{cell(t)}{ci_cell(t)}</tr>"
              f"<tr><td class=\"l\">demand t/yr (all flows)</td>{cell(r.get('corridor_demand_tonnes_per_year'))}"
              "<td class=\"ci\">–</td></tr>"
              f"<tr><td class=\"l\">static capacity t/yr</td>{cell(r.get('static_capacity_tonnes_per_year'))}"
