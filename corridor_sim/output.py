@@ -115,16 +115,18 @@ def _write_network(tmp: Path, summary: dict, resolved: dict) -> None:
     from the record tables just written (the columns it needs only, with pyarrow: a run needs no pandas)."""
     import pyarrow.parquet as pq
 
-    def columns(name: str, wanted: list[str]) -> dict:
-        table = pq.ParquetFile(tmp / name).read(columns=wanted)   # columns.py: the reads that need no pandas
-        return {c: to_numpy(table.column(c)) for c in wanted}
+    def columns(name: str, wanted: list[str], codes: str | None = None) -> dict:
+        """The columns as numpy arrays (columns.py: the reads that need no pandas); `codes`, a string column
+        read as integer codes into its dictionary (no string per row made, none sorted) and its names."""
+        table = pq.ParquetFile(tmp / name, read_dictionary=[codes] if codes else None).read(columns=wanted)
+        out = {c: to_numpy(table.column(c)) for c in wanted if c != codes}
+        if codes:
+            coded = table.unify_dictionaries().column(codes).combine_chunks()
+            out[codes], out[f"{codes}_names"] = to_numpy(coded.indices), coded.dictionary.to_pylist()
+        return out
 
     window = Window.of(resolved, summary.get("start_date"))
-    visits = columns(VISITS, ["consignment", "arrival", "departure", "tonnes"])
-    # The node column as codes into its dictionary: no string per visit made, none sorted.
-    nodes = pq.ParquetFile(tmp / VISITS, read_dictionary=["node"]).read(columns=["node"]).unify_dictionaries()
-    node = nodes.column("node").combine_chunks()
-    visits["node"], visits["node_names"] = to_numpy(node.indices), node.dictionary.to_pylist()
+    visits = columns(VISITS, ["consignment", "node", "arrival", "departure", "tonnes"], codes="node")
     voyages = columns(VOYAGES, ["fleet", "departed", "tonnes"])
     doc = network_geojson(resolved, summary, link_tonnes(resolved.get("links") or {}, visits, voyages, window),
                           node_tonnes(resolved["nodes"], visits, window))

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from corridor_sim import plots
-from corridor_sim.analysis.labels import label, labels, resource_labels
+from corridor_sim.analysis.labels import label, resource_labels
 from corridor_sim.cli import main
 from corridor_sim.report import render_report
 
@@ -162,7 +162,7 @@ def test_transit_distribution_lists_every_flow_with_its_count(data):
 def test_transit_breakdown_bars_are_each_flows_mean_transit(data):
     fig = plots.transit_breakdown(data)
     ax = fig.axes[0]
-    by_label = {text: flow for flow, text in labels(data.scenario, "flows").items()}
+    by_label = {label(data.scenario, "flows", flow): flow for flow in data.scenario["flows"]}
     names = [by_label[t.get_text()] for t in ax.get_yticklabels()]
     ends = {}
     for p in ax.patches:
